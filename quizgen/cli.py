@@ -1,0 +1,162 @@
+"""The command line: a thin shell over the library. Options in, one report out; errors as one line."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import __version__, pipeline
+from .errors import OutputError, QuizgenError
+from .exporters import format_for
+from .exporters.anki import DEFAULT_DECK
+from .exporters.json import schema_text
+from .generator import DEFAULT_BASE_URL
+from .model import CARD_KINDS, DEFAULT_KINDS
+from .parser import MAX_SIZE
+
+PROGRESS_FROM = 500
+"""Show a progress bar (on a terminal) from this many files: smaller builds take under a second."""
+
+
+def _kinds(ctx, param, value: str | None) -> frozenset[str]:
+    if value is None:
+        return frozenset(DEFAULT_KINDS)
+    kinds = {k.strip().lower() for k in value.split(",") if k.strip()}
+    unknown = sorted(kinds - set(CARD_KINDS))
+    if unknown or not kinds:
+        raise click.BadParameter(f"unknown card kind {', '.join(unknown) or '(none)'}; choose from {', '.join(CARD_KINDS)}")
+    return frozenset(kinds)
+
+
+def _output(ctx, param, value: str) -> str:
+    try:
+        format_for(value)
+    except OutputError as e:
+        raise click.BadParameter(str(e).split(": ", 1)[1]) from None
+    return value
+
+
+def _common(f):
+    """Options `build` and `check` share."""
+    f = click.option("--jobs", "-j", type=click.IntRange(0), default=0, show_default="one per CPU",
+                     help="Worker processes (small inputs always use one).")(f)
+    f = click.option("--max-size", type=click.IntRange(1), default=MAX_SIZE, show_default=True,
+                     help="Skip files larger than this many bytes.")(f)
+    f = click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True,
+                     help="Prefix for site-relative source links.")(f)
+    f = click.option("--cards", "kinds", callback=_kinds, metavar="KINDS",
+                     help=f"Card kinds, comma-separated, from {','.join(CARD_KINDS)} "
+                          f"[default: {','.join(DEFAULT_KINDS)}].")(f)
+    f = click.option("--strict", is_flag=True, help="Any skipped input fails the build; nothing is written.")(f)
+    f = click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")(f)
+    return f
+
+
+def _progress(paths, quiet: bool):
+    """A progress bar on stderr for big builds on a terminal; otherwise nothing."""
+    if quiet or not sys.stderr.isatty():
+        return None, None
+    total = pipeline.count_files(paths)
+    if total < PROGRESS_FROM:
+        return None, None
+    bar = click.progressbar(length=total, label="Reading documents", file=sys.stderr)
+    state = {"n": 0}
+
+    def update(n: int) -> None:
+        bar.update(n - state["n"])
+        state["n"] = n
+
+    return bar, update
+
+
+def _report_lines(report: pipeline.Report, quiet: bool, warnings: bool) -> None:
+    for line in report.skipped:
+        click.echo(line, err=True)
+    if not quiet:
+        for line in report.merged:
+            click.echo(line, err=True)
+        for line in report.warnings if warnings else [w for w in report.warnings if " id " in w]:
+            click.echo(f"warning: {line}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="quizgen")
+def cli():
+    """Turn folders of Q&A documents into flashcards: Anki decks, JSON, and a self-test."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--output", "-o", required=True, callback=_output, metavar="FILE",
+              help="Deck to write: .apkg (Anki) or .json, chosen by the suffix.")
+@click.option("--deck", default=DEFAULT_DECK, show_default=True, help="Root deck; decks are ROOT::Subject.")
+@_common
+def build(paths, output, deck, kinds, base_url, max_size, jobs, strict, quiet):
+    """Build a deck from documents (folders are read recursively)."""
+    options = pipeline.BuildOptions(kinds=kinds, deck=deck.strip() or DEFAULT_DECK, base_url=base_url,
+                                    max_size=max_size, jobs=jobs, strict=strict)
+    bar, update = _progress(paths, quiet)
+    try:
+        if bar:
+            with bar:
+                report = pipeline.build(paths, output, options, progress=update)
+        else:
+            report = pipeline.build(paths, output, options)
+    except pipeline.StrictError as e:
+        raise click.ClickException(str(e)) from None
+    except QuizgenError as e:
+        raise click.ClickException(str(e)) from None
+    _report_lines(report, quiet, warnings=False)
+    if not quiet:
+        click.echo(report.summary())
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--report", "show_report", is_flag=True, help="Print card-quality figures for the whole input.")
+@_common
+def check(paths, show_report, kinds, base_url, max_size, jobs, strict, quiet):
+    """Parse and generate without writing: problems, warnings and (with --report) quality figures."""
+    options = pipeline.BuildOptions(kinds=kinds, base_url=base_url, max_size=max_size, jobs=jobs,
+                                    quality=show_report)
+    try:
+        report = pipeline.check(paths, options)
+    except QuizgenError as e:
+        raise click.ClickException(str(e)) from None
+    _report_lines(report, quiet, warnings=True)
+    if not quiet:
+        if show_report and report.quality:
+            for line in report.quality.lines():
+                click.echo(line)
+        click.echo(report.summary())
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+def schema():
+    """Print the JSON Schema of the .json deck format."""
+    click.echo(schema_text(), nl=False)
+
+
+def _add_quiz_commands() -> None:
+    from .quiz.commands import quiz, stats
+
+    cli.add_command(quiz)
+    cli.add_command(stats)
+
+
+_add_quiz_commands()
+
+
+def main() -> None:
+    """Console entry point: no traceback ever reaches a user."""
+    try:
+        cli.main(prog_name="quizgen")
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as e:  # a bug of ours: still one line, not a traceback
+        click.echo(f"quizgen: internal error: {type(e).__name__}: {e}", err=True)
+        sys.exit(70)

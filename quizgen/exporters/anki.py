@@ -1,0 +1,197 @@
+"""Anki exporter: cards -> a compressed .apkg that imports into Anki and updates in place on a rebuild.
+
+GUID policy: a note's GUID is its card's stable id, so Anki matches a rebuilt note to the one it has
+and keeps its review history. Anki only replaces a note whose modification time is newer than its
+own copy, so a note's time is its source file's modification time (never earlier than FORMAT_EPOCH):
+an edited document updates its notes, an untouched one is left as it is, and the same files give
+the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import zipfile
+from collections.abc import Iterable, Mapping
+from contextlib import suppress
+
+import genanki
+from genanki.apkg_col import APKG_COL
+from genanki.apkg_schema import APKG_SCHEMA
+
+from ..model import Card
+from ..render import escape
+from . import atomic_path, scratch_path
+
+QA_MODEL_ID = 1730611201
+"""Our Q&A note type. Generated once, never to change: Anki knows the note type by it."""
+CLOZE_MODEL_ID = 1730611202
+"""Our Cloze note type. Generated once, never to change."""
+
+FORMAT_EPOCH = 1764460800
+"""2025-11-30: notes are never older than the card format that made them (bump when cards change)."""
+
+DEFAULT_DECK = "QuickTakes"
+"""The root deck: decks are <root>::<Subject>."""
+
+CSS = """\
+.card { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  font-size: 20px; line-height: 1.45; text-align: left; color: #1d1d1f; background: #fdfdfd;
+  max-width: 42em; margin: 0 auto; padding: 0 .6em; }
+.qg-context { font-size: 13px; color: #6e6e73; margin-bottom: .8em; }
+.qg-subject { font-weight: 600; text-transform: uppercase; letter-spacing: .04em; }
+.qg-prompt { font-size: 15px; color: #6e6e73; }
+.qg-term { font-size: 1.2em; margin: .3em 0; }
+.qg-step { color: #6e6e73; }
+.cloze { font-weight: 700; color: #0a58ca; }
+.qg-back, .qg-extra { margin-top: .6em; }
+.qg-source { margin-top: 1.2em; font-size: 12px; color: #6e6e73; }
+.qg-details summary { cursor: pointer; color: #0a58ca; margin-top: 1em; }
+code, pre { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .9em;
+  background: #f2f2f5; border-radius: 4px; padding: 0 .2em; }
+pre { padding: .6em; overflow-x: auto; }
+table.qg-table { border-collapse: collapse; font-size: .9em; }
+table.qg-table th, table.qg-table td { border: 1px solid #ccc; padding: .2em .5em; }
+a { color: #0a58ca; }
+.mobile .card { font-size: 18px; }
+.nightMode .card, .night_mode .card, .card.nightMode, .card.night_mode { color: #e6e6e6; background: #1e1e1e; }
+.nightMode .cloze, .night_mode .cloze, .nightMode a, .night_mode a { color: #6ea8fe; }
+.nightMode code, .nightMode pre, .night_mode code, .night_mode pre { background: #2c2c2e; }
+.nightMode .qg-context, .nightMode .qg-prompt, .nightMode .qg-source,
+.night_mode .qg-context, .night_mode .qg-prompt, .night_mode .qg-source { color: #a1a1a6; }
+"""
+
+_BACK_COMMON = """\
+{{#Details}}<details class="qg-details"><summary>Full answer</summary>{{Details}}</details>{{/Details}}
+{{#Source}}<div class="qg-source">{{Source}}</div>{{/Source}}"""
+
+QA_MODEL = genanki.Model(
+    QA_MODEL_ID,
+    "quizgen Q&A",
+    fields=[{"name": n} for n in ("Front", "Back", "Context", "Details", "Source")],
+    templates=[{
+        "name": "Card 1",
+        "qfmt": '<div class="qg-context">{{Context}}</div>\n<div class="qg-front">{{Front}}</div>',
+        "afmt": '{{FrontSide}}\n<hr id="answer">\n<div class="qg-back">{{Back}}</div>\n' + _BACK_COMMON,
+    }],
+    css=CSS,
+)
+
+CLOZE_MODEL = genanki.Model(
+    CLOZE_MODEL_ID,
+    "quizgen Cloze",
+    fields=[{"name": n} for n in ("Text", "Back Extra", "Details", "Source")],
+    templates=[{
+        "name": "Cloze",
+        "qfmt": "{{cloze:Text}}",
+        "afmt": '{{cloze:Text}}\n<div class="qg-extra">{{Back Extra}}</div>\n' + _BACK_COMMON,
+    }],
+    css=CSS,
+    model_type=genanki.Model.CLOZE,
+)
+
+
+def deck_id(name: str) -> int:
+    """A deck's id from its name, so a rebuilt deck is the same deck (and never 1, Anki's Default)."""
+    return (1 << 40) + int.from_bytes(hashlib.blake2b(name.encode(), digest_size=6).digest(), "big")
+
+
+def deck_name(root: str, subject: str) -> str:
+    return f"{root}::{subject}" if root else subject
+
+
+def source_html(card: Card) -> str:
+    """The Source field: a link to the page and its date."""
+    parts = []
+    if card.source_url:
+        shown = card.source_url.split("://", 1)[-1]
+        parts.append(f'Source: <a href="{escape(card.source_url)}">{escape(shown)}</a>')
+    if card.date:
+        parts.append(f"Posted {escape(card.date)}")
+    return " · ".join(parts)
+
+
+def note_fields(card: Card) -> tuple[int, list[str]]:
+    """(note type id, field values) of a card."""
+    if card.is_cloze:
+        text = f'<div class="qg-context">{card.context}</div>\n<div class="qg-front">{card.front}</div>'
+        return CLOZE_MODEL_ID, [text, card.back, card.details, source_html(card)]
+    return QA_MODEL_ID, [card.front, card.back, card.context, card.details, source_html(card)]
+
+
+def write(cards: Iterable[Card], path: str, *, root: str = DEFAULT_DECK, mtimes: Mapping[str, int] = {}) -> int:
+    """Write an .apkg atomically; returns the number of notes. Cards of kind mcq are not Anki's."""
+    db = scratch_path(path, ".db")
+    try:
+        count = _fill(db, cards, root, mtimes)
+        with atomic_path(path) as tmp:
+            _zip(db, tmp)
+        return count
+    finally:
+        with suppress(OSError):
+            os.unlink(db)
+
+
+def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int]) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        cur = conn.cursor()
+        cur.executescript(APKG_SCHEMA)
+        cur.executescript(APKG_COL)
+        decks: dict[str, int] = {}
+        next_id = FORMAT_EPOCH * 1000
+        notes, rows = [], []
+        for card in cards:
+            if card.kind == "mcq":
+                continue
+            name = deck_name(root, card.subject)
+            did = decks.setdefault(name, deck_id(name))
+            mid, fields = note_fields(card)
+            mod = max(FORMAT_EPOCH, int(mtimes.get(card.doc_key, 0)))
+            nid, cid = next_id, next_id + 1
+            next_id += 2
+            notes.append((nid, card.id, mid, mod, -1, " " + " ".join(card.tags) + " ", "\x1f".join(fields),
+                          fields[0], 0, 0, ""))
+            rows.append((cid, nid, did, 0, mod, -1, 0, 0, nid - FORMAT_EPOCH * 1000, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+            if len(notes) >= 5000:
+                _flush(cur, notes, rows)
+        _flush(cur, notes, rows)
+        _write_collection(cur, decks)
+        conn.commit()
+        return (next_id - FORMAT_EPOCH * 1000) // 2
+    finally:
+        conn.close()
+
+
+def _flush(cur: sqlite3.Cursor, notes: list, rows: list) -> None:
+    cur.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", notes)
+    cur.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    notes.clear()
+    rows.clear()
+
+
+def _write_collection(cur: sqlite3.Cursor, decks: Mapping[str, int]) -> None:
+    """Deck and note-type records, as genanki lays them out (at the fixed epoch: the same bytes every build)."""
+    all_decks = json.loads(cur.execute("SELECT decks FROM col").fetchone()[0])
+    for name, did in sorted(decks.items()):
+        all_decks[str(did)] = genanki.Deck(did, name).to_json()
+    models = {str(m.model_id): m.to_json(FORMAT_EPOCH, None) for m in (QA_MODEL, CLOZE_MODEL)}
+    cur.execute("UPDATE col SET decks = ?, models = ?, crt = ?, mod = ?",
+                (json.dumps(all_decks, sort_keys=True), json.dumps(models, sort_keys=True), FORMAT_EPOCH,
+                 FORMAT_EPOCH * 1000))
+
+
+def _zip(db: str, out: str) -> None:
+    """A deflated zip with fixed dates: small (genanki stores it uncompressed) and byte-for-byte repeatable."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        info = zipfile.ZipInfo("collection.anki2", date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with open(db, "rb") as src, z.open(info, "w", force_zip64=True) as dst:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+        media = zipfile.ZipInfo("media", date_time=(1980, 1, 1, 0, 0, 0))
+        z.writestr(media, "{}", compress_type=zipfile.ZIP_DEFLATED)

@@ -1,0 +1,429 @@
+"""Generator: Document -> Cards. Each card kind is one small function over the parsed document.
+
+Rules every kind follows (Wozniak's rules of formulating knowledge, made checkable):
+- a stable id from (document key, kind, key), never from the card's text, so rebuilds update in place;
+- a cloze never shows its own answer elsewhere on the front: other occurrences are hidden under the
+  same deletion, and where the answer's words would still all be visible, one of them is hidden too;
+- no trivial deletions (stopwords, bare numbers, punctuation) and no cloze of a long "term";
+- short fronts: a cloze shows the sentence that carries its answer, not the whole paragraph;
+- context (subject and question) on every card, the source on its back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from .model import DEFAULT_KINDS, Block, Card, Document, Inline, Section
+from .parser import blocks_of, strong_runs
+from .render import blocks_html, escape, inlines_html, plain
+from .text import content_stems, fold, is_trivial, sentence_spans, stem, word_count, words, find_term
+
+Span = tuple[int, int]
+
+MAX_TERM_WORDS = 8
+"""A bold term or keyword longer than this is a Q&A card's business, not a cloze's."""
+
+LONG_SENTENCE = 45
+"""Words after which a cloze sentence is cut down to a window around its answer."""
+
+DEFAULT_BASE_URL = "https://www.quicktakes.io"
+"""Where site-relative `url` fields point (change with --base-url)."""
+
+
+@dataclass(slots=True, frozen=True)
+class Options:
+    """What to generate."""
+
+    kinds: frozenset[str] = frozenset(DEFAULT_KINDS)
+    """card kinds to make"""
+    base_url: str = DEFAULT_BASE_URL
+    """prefix for site-relative source urls"""
+
+
+def card_id(doc_key: str, kind: str, key: str) -> str:
+    """The stable id of a card: a hash of where it comes from, never of what it says."""
+    digest = hashlib.blake2b(f"{doc_key}\x1f{kind}\x1f{key}".encode(), digest_size=8).hexdigest()
+    return "qg" + digest
+
+
+def generate(doc: Document, options: Options = Options()) -> list[Card]:
+    """All cards of one document, in a fixed order: qa, step, cloze, sequence, keyword, mcq."""
+    ctx = _Context(doc, options)
+    cards: list[Card] = []
+    for kind in ("qa", "step", "cloze", "sequence", "keyword", "mcq"):
+        if kind in options.kinds:
+            cards.extend(_KINDS[kind](ctx))
+    return cards
+
+
+# ---------------------------------------------------------------------------------------------- shared
+
+
+@dataclass(slots=True)
+class _Context:
+    """Per-document facts every card kind needs, computed once."""
+
+    doc: Document
+    options: Options
+    question: tuple[Inline, ...] = ()
+    subject_html: str = ""
+    source_url: str = ""
+    sentences: dict = field(default_factory=dict)
+    clozed: set = field(default_factory=set)
+
+    def __post_init__(self):
+        doc = self.doc
+        parsed = blocks_of(doc.question)
+        self.question = parsed[0].inlines if parsed and parsed[0].inlines else (Inline("text", doc.question),)
+        self.subject_html = f'<span class="qg-subject">{escape(doc.subject)}</span>'
+        self.source_url = source_url(doc.url, self.options.base_url)
+
+    def card(self, kind: str, key: str, context: str, front: str, back: str = "", answers: Sequence[str] = (),
+             **extra) -> Card:
+        doc = self.doc
+        return Card(
+            id=card_id(doc.key, kind, key), kind=kind, doc_key=doc.key, key=key, subject=doc.subject,
+            context=context, front=front, back=back, answers=tuple(answers), source_url=self.source_url,
+            date=doc.date, tags=tags(doc.subject, kind), **extra,
+        )
+
+    def header(self, hidden: Iterable[Span] = (), blank: bool = False) -> str:
+        """'Subject · Question', with the given spans of the question hidden in the card's deletion."""
+        topic = inlines_html(self.question, hidden, blank=blank)
+        return f'{self.subject_html}<span class="qg-sep"> · </span><span class="qg-topic">{topic}</span>'
+
+    def sentence_spans(self, index: int, text: str) -> list[Span]:
+        if index not in self.sentences:
+            self.sentences[index] = sentence_spans(text)
+        return self.sentences[index]
+
+
+def source_url(url: str, base_url: str) -> str:
+    """An absolute http(s) link to the source page, or '' when there is no safe one."""
+    url = url.strip()
+    if url.startswith("/") and not url.startswith("//"):
+        url = base_url.rstrip("/") + url
+    return url if url.lower().startswith(("https://", "http://")) and '"' not in url else ""
+
+
+def tags(subject: str, kind: str) -> tuple[str, ...]:
+    """Anki tags: hierarchical, no spaces."""
+    slug = "_".join(subject.replace('"', "").replace(",", " ").split()) or "General"
+    return ("quizgen", f"quizgen::subject::{slug}", f"quizgen::kind::{kind}")
+
+
+def _slice(inlines: Sequence[Inline], start: int, end: int) -> tuple[Inline, ...]:
+    """The runs covering characters [start, end) of the runs' plain text (math and code stay whole)."""
+    out, pos = [], 0
+    for inline in inlines:
+        a, b = pos, pos + len(inline.text)
+        pos = b
+        if b <= start or a >= end:
+            continue
+        if inline.kind != "text" or (a >= start and b <= end):
+            out.append(inline)
+        else:
+            text = inline.text[max(start, a) - a:min(end, b) - a]
+            out.append(Inline(inline.kind, text, inline.strong, inline.em, inline.href))
+    return tuple(out)
+
+
+def _shift(spans: Iterable[Span], by: int) -> list[Span]:
+    return [(a - by, b - by) for a, b in spans]
+
+
+def _visible_words(text: str, hidden: Sequence[Span]) -> list[tuple[int, int, str]]:
+    return [(a, b, w) for a, b, w in words(text) if not any(s < b and a < e for s, e in hidden)]
+
+
+def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str]) -> None:
+    """Hide, in place, whatever would give the answers away on a front made of `parts`.
+
+    Every other occurrence of an answer is hidden; if all of an answer's meaningful words are still
+    visible somewhere on the front, the rarest of them is hidden wherever it appears.
+    """
+    for answer in answers:
+        for text, spans in zip(parts, hidden):
+            spans.extend(find_term(text, answer))
+        want = content_stems(answer)
+        if not want:
+            continue
+        seen: dict[str, int] = {}
+        for text, spans in zip(parts, hidden):
+            for _, _, w in _visible_words(text, spans):
+                s = stem(w)
+                if s in want:
+                    seen[s] = seen.get(s, 0) + 1
+        if len(seen) < len(want):
+            continue
+        rarest = min(sorted(seen), key=lambda s: seen[s])
+        for text, spans in zip(parts, hidden):
+            spans.extend((a, b) for a, b, w in _visible_words(text, spans) if stem(w) == rarest)
+
+
+def _window(inlines: tuple[Inline, ...], hidden: list[Span]) -> tuple[tuple[Inline, ...], list[Span]]:
+    """Cut a long sentence down to about LONG_SENTENCE words around its first deletion."""
+    text = plain(inlines)
+    ws = words(text)
+    if len(ws) <= LONG_SENTENCE or not hidden:
+        return inlines, hidden
+    first = min(a for a, _ in hidden)
+    at = next((i for i, (a, b, _) in enumerate(ws) if b > first), 0)
+    lo = max(0, at - LONG_SENTENCE // 2)
+    hi = min(len(ws), lo + LONG_SENTENCE)
+    lo = max(0, hi - LONG_SENTENCE)
+    start = ws[lo][0] if lo else 0
+    end = ws[hi - 1][1] if hi < len(ws) else len(text)
+    inner = [(max(a, start), min(b, end)) for a, b in hidden if a < end and b > start]
+    cut = _slice(inlines, start, end)
+    lead = (Inline("text", "… "),) if start else ()
+    tail = (Inline("text", " …"),) if end < len(text) else ()
+    return lead + cut + tail, _shift(inner, start - len("… ") * bool(start))
+
+
+def _term_ok(term: str) -> bool:
+    return bool(term) and not is_trivial(term) and word_count(term) <= MAX_TERM_WORDS
+
+
+def _cloze_front(ctx: _Context, body: tuple[Inline, ...], primary: list[Span], answers: Sequence[str],
+                 prefix: str = "") -> tuple[str, str] | None:
+    """(context, front) of a cloze whose deletion is `primary` in `body`; None if nothing is left to see."""
+    body, primary = _window(body, primary)
+    parts = [plain(ctx.question), plain(body)]
+    hidden: list[list[Span]] = [[], list(primary)]
+    conceal(parts, hidden, answers)
+    if not _visible_words(parts[1], hidden[1]):
+        return None
+    return ctx.header(hidden[0]), prefix + inlines_html(body, hidden[1])
+
+
+# ---------------------------------------------------------------------------------------------- kinds
+
+
+def qa_cards(ctx: _Context) -> list[Card]:
+    """The question -> a concise answer (the lead and the list of step terms); the whole answer folded."""
+    doc = ctx.doc
+    back = "".join(f"<p>{inlines_html(b.inlines)}</p>" for b in doc.lead[:1])
+    for section in doc.sections:
+        terms = [s.term for s in section.steps if s.term]
+        if terms:
+            title = f"<h4>{escape(section.heading)}</h4>" if section.heading and len(doc.sections) > 1 else ""
+            back += title + "<ol>" + "".join(f"<li>{escape(t)}</li>" for t in terms) + "</ol>"
+    if not back and doc.summary:
+        back = f"<p>{inlines_html(doc.summary)}</p>"
+    details = blocks_html(doc.blocks)
+    return [ctx.card("qa", "", ctx.subject_html, inlines_html(ctx.question), back or details, (),
+                     details=details if back else "")]
+
+
+def step_cards(ctx: _Context) -> list[Card]:
+    """One card per step with a bold term: the term, in the context of its list -> what the step says."""
+    cards = []
+    for si, section in enumerate(ctx.doc.sections):
+        name = section.heading
+        for step in section.steps:
+            if not step.term or not plain(step.body).strip():
+                continue
+            where = f" of <i>{escape(name)}</i>" if name else ""
+            front = (f'<div class="qg-prompt">Step {step.number} of {len(section.steps)}{where}</div>'
+                     f'<div class="qg-term"><b>{escape(step.term)}</b></div>'
+                     '<div class="qg-ask">What happens in this step?</div>')
+            back = f"<p>{inlines_html(step.body)}</p>" + _subitems_html(step.subitems)
+            cards.append(ctx.card("step", f"{si}.{step.number}", ctx.header(), front, back, (plain(step.body),)))
+    return cards
+
+
+def _subitems_html(blocks: Sequence[Block]) -> str:
+    return blocks_html(replace(b, depth=b.depth - 1) for b in blocks) if blocks else ""
+
+
+def _prose(doc: Document) -> list[tuple[int, tuple[Inline, ...], Block]]:
+    """Every run of text a cloze can be cut from: paragraphs, list items and table rows, in order."""
+    out = []
+    for i, block in enumerate(doc.blocks):
+        if block.kind in ("paragraph", "item"):
+            out.append((i, block.inlines, block))
+        elif block.kind == "table":
+            for r, row in enumerate(block.rows[1:], 1):
+                cells: list[Inline] = []
+                for n, cell in enumerate(row):
+                    if n:
+                        cells.append(Inline("text", " — "))
+                    cells.extend(cell)
+                out.append((i * 1000 + r, tuple(cells), block))
+    return out
+
+
+def _sentence_at(ctx: _Context, index: int, inlines: tuple[Inline, ...], span: Span) -> tuple[int, int]:
+    """The sentence of a block that holds `span`, grown to a neighbour when it is a mere fragment."""
+    text = plain(inlines)
+    spans = ctx.sentence_spans(index, text) or [(0, len(text))]
+    for n, (a, b) in enumerate(spans):
+        if a <= span[0] < b or (n == len(spans) - 1):
+            if word_count(text[a:b]) - word_count(text[span[0]:span[1]]) < 4 and n + 1 < len(spans):
+                b = spans[n + 1][1]
+            return a, b
+    return 0, len(text)
+
+
+def _step_prefix(block: Block) -> str:
+    if block.kind != "item" or not block.ordered or block.depth != 1:
+        return ""
+    return f'<span class="qg-step">{block.number}.</span> '
+
+
+def cloze_cards(ctx: _Context) -> list[Card]:
+    """Each bold term, hidden in the sentence (or step) where it first appears."""
+    doc, cards = ctx.doc, []
+    wanted = {fold(t): n for n, t in enumerate(doc.bold_terms) if _term_ok(t)}
+    done: set[str] = set()
+    for index, inlines, block in _prose(doc):
+        text = plain(inlines)
+        offsets = [0]
+        for x in inlines:
+            offsets.append(offsets[-1] + len(x.text))
+        for first, last, term in strong_runs(inlines):
+            key = fold(term)
+            if key not in wanted or key in done:
+                continue
+            span = (offsets[first], offsets[last])
+            raw = text[span[0]:span[1]]
+            span = (span[0] + len(raw) - len(raw.lstrip()), span[0] + len(raw.rstrip().rstrip(":").rstrip()))
+            a, b = _sentence_at(ctx, index, inlines, span)
+            body = _slice(inlines, a, b)
+            made = _cloze_front(ctx, body, [(span[0] - a, span[1] - a)], [term], _step_prefix(block))
+            if made is None:
+                continue
+            done.add(key)
+            ctx.clozed.add(key)
+            back = blocks_html([block]) if (a, b) != (0, len(text)) and block.kind != "table" else ""
+            cards.append(ctx.card("cloze", str(wanted[key]), made[0], made[1], back, (term,)))
+    return cards
+
+
+def _label(step) -> str:
+    """What a step is called in its sequence: its term, or its text when that is short."""
+    if step.term:
+        return step.term
+    text = plain(step.body).strip().rstrip(".")
+    return text if 0 < word_count(text) <= MAX_TERM_WORDS else ""
+
+
+def sequence_cards(ctx: _Context) -> list[Card]:
+    """Overlapping clozes for each numbered list of 3+ steps, and one card for the whole list."""
+    doc, cards = ctx.doc, []
+    for si, section in enumerate(doc.sections):
+        labels = [_label(s) for s in section.steps]
+        if len(labels) < 3 or not all(labels) or any(is_trivial(x) for x in labels):
+            continue
+        name = section.heading or doc.question
+        for n in range(len(labels) + 1):
+            whole = n == len(labels)
+            shown = [] if whole else [n - 1] if n else []
+            hide = list(range(len(labels))) if whole else [n]
+            answers = [labels[i] for i in hide]
+            parts = [plain(ctx.question), name] + labels
+            hidden: list[list[Span]] = [[], []] + [[(0, len(x))] if i in hide else [] for i, x in enumerate(labels)]
+            visible = {0, 1} | {i + 2 for i in shown} | {i + 2 for i in hide}
+            sub_parts = [p for i, p in enumerate(parts) if i in visible]
+            sub_hidden = [h for i, h in enumerate(hidden) if i in visible]
+            conceal(sub_parts, sub_hidden, answers)
+            items = []
+            for i, x in enumerate(labels):
+                if i in hide or i in shown:
+                    items.append(inlines_html((Inline("text", x),), hidden[i + 2]))
+                else:
+                    items.append("…")
+            title = "Put in order" if whole else f"Step {n + 1} of {len(labels)}"
+            front = (f'<div class="qg-prompt">{title}: <i>{inlines_html((Inline("text", name),), hidden[1])}</i></div>'
+                     '<ol class="qg-seq">' + "".join(f"<li>{x}</li>" for x in items) + "</ol>")
+            key = f"{si}.all" if whole else f"{si}.{n + 1}"
+            cards.append(ctx.card("sequence", key, ctx.header(hidden[0]), front, "", answers,
+                                  extra={"step": None if whole else n + 1, "steps": len(labels)}))
+    return cards
+
+
+def keyword_cards(ctx: _Context) -> list[Card]:
+    """Each keyword that occurs in the answer, hidden in the best sentence that carries it."""
+    doc, cards = ctx.doc, []
+    prose = _prose(doc)
+    bold = {fold(t) for t in doc.bold_terms} if "cloze" in ctx.options.kinds else set()
+    for kw in doc.keywords:
+        if not _term_ok(kw) or fold(kw) in bold or fold(kw) in ctx.clozed:
+            continue
+        best = None
+        for order, (index, inlines, block) in enumerate(prose):
+            text = plain(inlines)
+            for span in find_term(text, kw):
+                a, b = _sentence_at(ctx, index, inlines, span)
+                n = word_count(text[a:b])
+                score = (3 * (fold(text[span[0]:span[1]]) == fold(kw)) + (8 <= n <= 40) * 2 + (5 <= n <= 60)
+                         + (block.kind == "paragraph") * 0.5 - order * 0.01)
+                if best is None or score > best[0]:
+                    best = (score, index, inlines, block, span, (a, b))
+        if best is None:
+            continue
+        _, index, inlines, block, span, (a, b) = best
+        surface = plain(inlines)[span[0]:span[1]]
+        made = _cloze_front(ctx, _slice(inlines, a, b), [(span[0] - a, span[1] - a)], [surface, kw],
+                            _step_prefix(block))
+        if made is None:
+            continue
+        ctx.clozed.add(fold(kw))
+        cards.append(ctx.card("keyword", fold(kw), made[0], made[1], "", (surface,)))
+    return cards
+
+
+def mcq_cards(ctx: _Context) -> list[Card]:
+    """For each step: its description -> which term? One right answer among four, same kind of thing."""
+    doc, cards = ctx.doc, []
+    pool = [t for t in doc.bold_terms if _term_ok(t)] + [k for k in doc.keywords if _term_ok(k)]
+    for si, section in enumerate(doc.sections):
+        terms = [s.term for s in section.steps if _term_ok(s.term)]
+        for step in section.steps:
+            if not _term_ok(step.term) or not plain(step.body).strip():
+                continue
+            distractors = _distractors(step.term, terms + pool)
+            if len(distractors) < 3:
+                continue
+            cid = card_id(doc.key, "mcq", f"{si}.{step.number}")
+            choices = [step.term] + distractors[:3]
+            random.Random(cid).shuffle(choices)
+            body = step.body
+            text = plain(body)
+            a, b = sentence_spans(text)[0] if sentence_spans(text) else (0, len(text))
+            body = _slice(body, a, b)
+            parts, hidden = [plain(ctx.question), plain(body)], [[], []]
+            conceal(parts, hidden, [step.term])
+            front = ('<div class="qg-prompt">Which term is described?</div>'
+                     f"<p>{inlines_html(body, hidden[1], blank=True)}</p><ol class=\"qg-choices\">"
+                     + "".join(f"<li>{escape(c)}</li>" for c in choices) + "</ol>")
+            cards.append(ctx.card("mcq", f"{si}.{step.number}", ctx.header(hidden[0], blank=True), front, f"<p><b>{escape(step.term)}</b></p>",
+                                  (step.term,), choices=tuple(choices)))
+    return cards
+
+
+def _distractors(answer: str, candidates: Iterable[str]) -> list[str]:
+    """Other terms of the same kind, never the answer itself or a near-synonym of it."""
+    want = content_stems(answer)
+    out, seen = [], {fold(answer)}
+    for c in candidates:
+        stems = content_stems(c)
+        if fold(c) in seen or not stems or stems <= want or want <= stems:
+            continue
+        seen.add(fold(c))
+        out.append(c)
+    return out
+
+
+_KINDS = {
+    "qa": qa_cards,
+    "step": step_cards,
+    "cloze": cloze_cards,
+    "sequence": sequence_cards,
+    "keyword": keyword_cards,
+    "mcq": mcq_cards,
+}

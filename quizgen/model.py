@@ -1,0 +1,156 @@
+"""The plain data that flows through the pipeline: parser -> Document -> generator -> Card -> exporters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CARD_KINDS = ("qa", "step", "cloze", "sequence", "keyword", "mcq")
+"""Every card kind, in the order cards of one document are emitted."""
+
+DEFAULT_KINDS = ("qa", "step", "cloze", "sequence", "keyword")
+"""What `quizgen build` makes unless `--cards` says otherwise (mcq is for JSON and the self-test)."""
+
+
+@dataclass(slots=True, frozen=True)
+class Inline:
+    """One run of inline text with a single style: a flat token, never a tree."""
+
+    kind: str
+    """text | code | math | math_display | break"""
+    text: str
+    """the run's characters, exactly as written in the source (unescaped)"""
+    strong: bool = False
+    """inside **bold**"""
+    em: bool = False
+    """inside *emphasis*"""
+    href: str = ""
+    """the link target when the run sits inside a safe (http/https/mailto) link"""
+
+
+@dataclass(slots=True, frozen=True)
+class Block:
+    """A paragraph, heading, list item's own text, table or code block of the answer."""
+
+    kind: str
+    """paragraph | heading | item | code | table"""
+    inlines: tuple[Inline, ...] = ()
+    """the text of paragraph, heading and item blocks"""
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...] = ()
+    """table cells, row by row (the first row is the header)"""
+    code: str = ""
+    """the literal text of a code block"""
+    depth: int = 0
+    """list nesting depth of an item (0 for top-level blocks)"""
+    ordered: bool = False
+    """the item belongs to a numbered list"""
+    number: int = 0
+    """an ordered item's number as the list counts it"""
+
+    @property
+    def text(self) -> str:
+        """Plain text, as a learner reads it (math kept in its source form)."""
+        return "".join(i.text for i in self.inlines)
+
+
+@dataclass(slots=True, frozen=True)
+class Step:
+    """One item of a numbered list."""
+
+    number: int
+    """the item's position in its list, from 1"""
+    term: str
+    """the bold term that opens the item, without its colon ('' when it does not open with one)"""
+    body: tuple[Inline, ...]
+    """the item's text after the term and its colon"""
+    subitems: tuple[Block, ...] = ()
+    """nested bullets and paragraphs under the item"""
+
+
+@dataclass(slots=True, frozen=True)
+class Section:
+    """One numbered list together with the heading it stands under."""
+
+    heading: str
+    """the nearest heading above the list ('' when there is none)"""
+    steps: tuple[Step, ...]
+    """the list's items in order"""
+
+
+@dataclass(slots=True, frozen=True)
+class Document:
+    """One QuickTakes document, parsed and checked."""
+
+    key: str
+    """stable key of everything generated from it: the `id` field (made unique by the pipeline)"""
+    path: str
+    """the file it came from, as given to the build"""
+    question: str
+    """the question, plain text"""
+    subject: str
+    """normalised subject, e.g. 'Medicine', 'Computer Science' ('General' when missing)"""
+    blocks: tuple[Block, ...]
+    """the whole answer as a flat sequence of blocks"""
+    sections: tuple[Section, ...] = ()
+    """every numbered list of the answer, in order"""
+    lead: tuple[Block, ...] = ()
+    """the paragraphs before the first heading or list"""
+    summary: tuple[Inline, ...] = ()
+    """the closing 'In summary, ...' paragraph, when there is one"""
+    bold_terms: tuple[str, ...] = ()
+    """every distinct bold term of the answer in order of appearance (never from code)"""
+    keywords: tuple[str, ...] = ()
+    """seo.page_keywords split on commas, de-duplicated"""
+    url: str = ""
+    """the source page (site-relative as in the source, or absolute)"""
+    date: str = ""
+    """publication date as written"""
+    description: str = ""
+    """seo.page_description"""
+    related: tuple[str, ...] = ()
+    """ids of related documents"""
+    answer: str = ""
+    """the answer's Markdown with real newlines"""
+
+
+@dataclass(slots=True, frozen=True)
+class Card:
+    """One card as every exporter and the self-test see it. HTML fields are already safe to show."""
+
+    id: str
+    """stable id from (document key, kind, key): the Anki note GUID and the progress-store key"""
+    kind: str
+    """one of CARD_KINDS"""
+    doc_key: str
+    """the key of the document it comes from"""
+    key: str
+    """what makes the card unique within its document and kind (a position or a keyword)"""
+    subject: str
+    """the document's subject; the deck is <root>::<subject>"""
+    context: str
+    """HTML header: subject and topic (for cloze kinds, answers in it are hidden)"""
+    front: str
+    """HTML front; for cloze kinds it holds Anki cloze markers {{c1::...}}"""
+    back: str
+    """HTML shown after the answer"""
+    answers: tuple[str, ...]
+    """plain-text answers the learner should produce (cloze deletions, the term, the right choice)"""
+    details: str = ""
+    """HTML of the full answer, shown folded on the back"""
+    source_url: str = ""
+    """absolute link to the source page ('' when the document has none)"""
+    date: str = ""
+    """publication date of the source"""
+    tags: tuple[str, ...] = ()
+    """Anki tags"""
+    choices: tuple[str, ...] = ()
+    """mcq: the options in display order (the right one among them)"""
+    extra: dict = field(default_factory=dict, compare=False)
+    """kind-specific plain data kept for JSON (e.g. the sequence's step number)"""
+
+    @property
+    def is_cloze(self) -> bool:
+        return self.kind in CLOZE_KINDS
+
+
+CLOZE_KINDS = frozenset({"cloze", "sequence", "keyword"})
+"""Kinds whose front is an Anki cloze text."""

@@ -1,0 +1,533 @@
+"""Reader: the bytes of one QuickTakes file -> a Document, or a ParseError that says what is wrong in one line.
+
+The front matter is YAML (safe loader only); the answer is Markdown whose structure comes from a
+real CommonMark parser's event stream (pyromark), flattened into Blocks of Inline runs.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+from collections.abc import Iterable
+
+import pyromark
+import yaml
+
+from .errors import ParseError
+from .model import Block, Document, Inline, Section, Step
+from .text import fold
+
+try:  # the C loader is ~10x faster; the pure-Python one is just as safe
+    _SafeLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - only where libyaml is missing
+    _SafeLoader = yaml.SafeLoader
+
+MAX_SIZE = 1_000_000
+"""Default size limit in bytes: real documents are 3-15 kB, so 1 MB is far past any of them."""
+
+_OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_MATH
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_SUMMARY = re.compile(r"^\s*(in summary|in conclusion|to summari[sz]e|overall|in short)\b", re.I)
+_LATEX_N = frozenset(
+    """neq ne nabla nu neg not notin ni nmid nleq ngeq nleqslant ngeqslant nless ngtr nsubseteq nsupseteq
+    nsubset nsupset nexists natural newline nolimits nonumber nrightarrow nleftarrow nLeftarrow nRightarrow
+    nleftrightarrow nLeftrightarrow nsim ncong nvdash nvDash nparallel nprec nsucc nearrow nwarrow newcommand
+    notag nobreak""".split()
+)
+_ESCAPES = re.compile(r"\\n([A-Za-z]*)|\$\$|\$|\\[()\[\]]|\\.", re.S)
+_CODE = re.compile(r"(```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)|`[^`\n]*`)", re.S)
+_PAREN_MATH = re.compile(r"\\\((.+?)\\\)", re.S)
+_BRACKET_MATH = re.compile(r"\\\[(.+?)\\\]", re.S)
+_SPACED_MATH = re.compile(r"(?<![\\$])\$[ \t]+([^$\n]*?[^$\s])[ \t]+\$(?![$\d])")
+
+
+# ---------------------------------------------------------------------------------------------- files
+
+
+def read_file(path: str, max_size: int = MAX_SIZE) -> Document:
+    """Read and parse one file; every problem becomes a ParseError naming the file."""
+    try:
+        size = os.path.getsize(path)
+        if size > max_size:
+            raise ParseError(path, f"file is {size:,} bytes, over the {max_size:,}-byte limit (raise it with --max-size)")
+        with open(path, "rb") as f:
+            data = f.read(max_size + 1)
+    except OSError as e:
+        raise ParseError(path, f"cannot read file: {e.strerror or e}") from None
+    return parse(data, path)
+
+
+def parse(data: bytes, path: str = "<document>") -> Document:
+    """Parse the bytes of one document."""
+    text = _decode(data, path)
+    return _document(_front_matter(text, path), path)
+
+
+def _decode(data: bytes, path: str) -> str:
+    if not data.strip():
+        raise ParseError(path, "empty file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ParseError(path, f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); save it as UTF-8") from None
+    if "\x00" in text:
+        raise ParseError(path, "binary data, not a text document")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _front_matter(text: str, path: str) -> dict:
+    """Split off and load the YAML block between the first two '---' lines."""
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        raise ParseError(path, "no YAML front matter (the file must start with a '---' line)", 1)
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() in ("---", "..."):
+            break
+    else:
+        raise ParseError(path, "front matter is never closed (no second '---' line)", 1)
+    try:
+        fields = yaml.load("\n".join(lines[1:end]), Loader=_SafeLoader)
+    except yaml.MarkedYAMLError as e:
+        line = e.problem_mark.line + 2 if e.problem_mark else None
+        raise ParseError(path, f"YAML error: {e.problem or e.context}", line) from None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as e:
+        raise ParseError(path, f"YAML error: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+    if not isinstance(fields, dict):
+        raise ParseError(path, f"front matter is {_kind(fields)}, not a mapping of fields", 2)
+    return fields
+
+
+# ---------------------------------------------------------------------------------------------- fields
+
+
+def _kind(value) -> str:
+    names = {list: "a list", dict: "a mapping", type(None): "empty", bool: "true/false"}
+    return names.get(type(value), f"a {type(value).__name__}")
+
+
+def _text_field(fields: dict, name: str, path: str) -> str:
+    """A field that must be text; numbers are accepted as their text, anything else is an error."""
+    value = fields.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, _dt.date)):
+        raise ParseError(path, f"'{name}' must be text, not {_kind(value)}")
+    return str(value).strip()
+
+
+def _document(fields: dict, path: str) -> Document:
+    question = ""
+    for name in ("question", "title", "article_title"):
+        question = _text_field(fields, name, path)
+        if question:
+            break
+    if not question:
+        raise ParseError(path, "no question (expected a 'question' or 'title' field)")
+    if "answer" not in fields or fields["answer"] is None:
+        raise ParseError(path, "no answer (expected an 'answer' field)")
+    answer = _text_field(fields, "answer", path)
+    if not answer or answer == "&nbsp;":
+        raise ParseError(path, "the answer is empty")
+
+    seo = fields.get("seo") if isinstance(fields.get("seo"), dict) else {}
+    blocks = blocks_of(unescape_answer(answer))
+    sections = _sections(blocks)
+    return Document(
+        key=_key(fields, path),
+        path=path,
+        question=_one_line(question),
+        subject=normalise_subject(_text_field(fields, "subject", path) or _seo_subject(seo)),
+        blocks=blocks,
+        sections=sections,
+        lead=_lead(blocks),
+        summary=_summary(blocks),
+        bold_terms=bold_terms(blocks),
+        keywords=split_keywords(seo.get("page_keywords")),
+        url=_text_field(fields, "url", path),
+        date=_text_field(fields, "date", path),
+        description=_one_line(seo.get("page_description")) if isinstance(seo.get("page_description"), str) else "",
+        related=_related(fields),
+        answer=unescape_answer(answer),
+    )
+
+
+def _key(fields: dict, path: str) -> str:
+    """The document's id as text; a document without one is keyed by its file name."""
+    value = fields.get("id")
+    if isinstance(value, bool) or isinstance(value, (list, dict, float)):
+        raise ParseError(path, f"'id' must be a number or text, not {_kind(value)}")
+    if value is None or not str(value).strip():
+        return "file:" + os.path.splitext(os.path.basename(path))[0]
+    return _one_line(str(value))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _seo_subject(seo: dict) -> str:
+    title = seo.get("title")
+    if isinstance(title, str) and "|" in title:
+        return title.split("|", 1)[1]
+    return ""
+
+
+_SMALL = frozenset("and or of the in on for to a an".split())
+
+
+def normalise_subject(subject: str) -> str:
+    """'Computer science', 'computer  Science' -> 'Computer Science'; nothing that nests Anki decks."""
+    words = _one_line(subject.replace("::", " ")).split(" ")
+    out = []
+    for i, w in enumerate(words):
+        if i and w.lower() in _SMALL:
+            out.append(w.lower())
+        elif w[:1].islower() or w.isupper() and len(w) > 4:
+            out.append(w[:1].upper() + w[1:].lower())
+        else:
+            out.append(w)
+    return " ".join(out).strip() or "General"
+
+
+def split_keywords(value) -> tuple[str, ...]:
+    """'a, b,c, a' -> ('a', 'b', 'c'); a YAML list of keywords is accepted too."""
+    if isinstance(value, str):
+        parts: Iterable = value.split(",")
+    elif isinstance(value, list):
+        parts = [v for v in value if isinstance(v, (str, int, float))]
+    else:
+        return ()
+    seen, out = set(), []
+    for part in parts:
+        kw = _one_line(str(part))
+        if kw and fold(kw) not in seen:
+            seen.add(fold(kw))
+            out.append(kw)
+    return tuple(out)
+
+
+def _related(fields: dict) -> tuple[str, ...]:
+    out = []
+    for n in range(1, 10):
+        rel = fields.get(f"related_article{n}")
+        if isinstance(rel, dict) and isinstance(rel.get("id"), (int, str)) and not isinstance(rel.get("id"), bool):
+            out.append(str(rel["id"]))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------------- answer text
+
+
+def unescape_answer(answer: str) -> str:
+    """Literal '\\n' sequences become newlines, except LaTeX commands such as \\neq or \\nabla inside math.
+
+    Then math written as \\(...\\), \\[...\\] or '$ x $' is brought to the $...$ / $$...$$ form the
+    Markdown parser knows, leaving code alone.
+    """
+    out, pos, in_math = [], 0, ""
+    for m in _ESCAPES.finditer(answer):
+        token = m.group()
+        if token.startswith("\\n"):
+            letters = m.group(1)
+            if in_math and letters:
+                # the longest LaTeX command the letters start with, e.g. '\neq' in '\neqx' is not one
+                if "n" + letters in _LATEX_N:
+                    continue
+            out.append(answer[pos:m.start()] + "\n")
+            pos = m.start() + 2
+            continue
+        if token == "$$":
+            in_math = "" if in_math == "$$" else (in_math or "$$")
+        elif token == "$":
+            nxt = answer[m.end():m.end() + 1]
+            if in_math == "$":
+                in_math = ""
+            elif not in_math and not nxt.isdigit():
+                in_math = "$"
+        elif token in ("\\(", "\\["):
+            in_math = in_math or token
+        elif token in ("\\)", "\\]"):
+            in_math = ""
+    out.append(answer[pos:])
+    return _normalise_math("".join(out))
+
+
+def _normalise_math(text: str) -> str:
+    parts = _CODE.split(text)
+    for i in range(0, len(parts), 2):  # even parts are outside code
+        part = _PAREN_MATH.sub(lambda m: "$" + m.group(1).strip() + "$", parts[i])
+        part = _BRACKET_MATH.sub(lambda m: "$$" + m.group(1) + "$$", part)
+        parts[i] = _SPACED_MATH.sub(_unspace_math, part)
+    return "".join(parts)
+
+
+def _unspace_math(m: re.Match) -> str:
+    inner = m.group(1)
+    if inner[:1].isdigit():  # '$ 5 and $' is money, not math
+        return m.group()
+    return "$" + inner + "$"
+
+
+# ---------------------------------------------------------------------------------------------- structure
+
+
+def safe_href(url: str) -> str:
+    """The link target if it is one a card may open (http, https, mailto), else ''."""
+    url = url.strip()
+    return url if url.lower().startswith(_SAFE_SCHEMES) else ""
+
+
+class _Walker:
+    """Turns pyromark's event stream into flat Blocks. One instance per answer; no state survives it."""
+
+    def __init__(self):
+        self.blocks: list[Block] = []
+        self.lists: list[list] = []  # [ordered, next number]
+        self.items: list[list] = []  # [own text done, number, ordered]
+        self.buf: list[Inline] | None = None
+        self.kind = ""
+        self.strong = self.em = 0
+        self.links: list[str] = []
+        self.table: list | None = None
+        self.row: list | None = None
+        self.code: list[str] | None = None
+
+    def add(self, kind: str, text: str) -> None:
+        if self.code is not None:
+            self.code.append(text)
+            return
+        if self.row is not None and self.buf is None:
+            self.buf = []
+        if self.buf is None:
+            self.open("item" if self.items and not self.items[-1][0] else "paragraph")
+        href = self.links[-1] if self.links else ""
+        self.buf.append(Inline(kind, text, self.strong > 0, self.em > 0, href))
+
+    def open(self, kind: str) -> None:
+        self.flush()
+        self.buf, self.kind = [], kind
+
+    def flush(self) -> None:
+        buf, self.buf = self.buf, None
+        if self.items and self.kind == "item":
+            self.items[-1][0] = True
+        if not buf or not any(i.text.strip() for i in buf):
+            return
+        inlines = tuple(_strip(buf))
+        if self.kind == "item":
+            _, number, ordered = self.items[-1]
+            self.blocks.append(Block("item", inlines, depth=len(self.lists), ordered=ordered, number=number))
+        else:
+            self.blocks.append(Block(self.kind, inlines, depth=len(self.lists)))
+
+    def start(self, tag) -> None:
+        name, arg = (tag, None) if isinstance(tag, str) else next(iter(tag.items()))
+        if name == "Paragraph":
+            if self.row is None:
+                self.open("item" if self.items and not self.items[-1][0] else "paragraph")
+        elif name == "Heading":
+            self.open("heading")
+        elif name == "List":
+            self.flush()
+            if self.items:
+                self.items[-1][0] = True
+            self.lists.append([arg is not None, arg if isinstance(arg, int) else 1])
+        elif name == "Item":
+            self.flush()
+            ordered, number = self.lists[-1] if self.lists else (False, 1)
+            self.items.append([False, number, ordered])
+            if self.lists:
+                self.lists[-1][1] += 1
+        elif name == "Strong":
+            self.strong += 1
+        elif name == "Emphasis":
+            self.em += 1
+        elif name == "Link":
+            self.links.append(safe_href(arg.get("dest_url", "")) if isinstance(arg, dict) else "")
+        elif name == "CodeBlock":
+            self.flush()
+            self.code = []
+        elif name == "Table":
+            self.flush()
+            self.table = []
+        elif name in ("TableHead", "TableRow"):
+            self.row = []
+        elif name == "TableCell":
+            self.buf = []
+        elif name in ("BlockQuote", "HtmlBlock"):
+            self.flush()
+
+    def end(self, tag) -> None:
+        name = tag if isinstance(tag, str) else next(iter(tag))
+        if name in ("Paragraph", "Heading", "BlockQuote", "HtmlBlock"):
+            if self.row is None:
+                self.flush()
+        elif name == "Item":
+            self.flush()
+            if self.items:
+                self.items.pop()
+        elif name == "List":
+            self.flush()
+            if self.lists:
+                self.lists.pop()
+        elif name == "Strong":
+            self.strong = max(0, self.strong - 1)
+        elif name == "Emphasis":
+            self.em = max(0, self.em - 1)
+        elif name == "Link":
+            if self.links:
+                self.links.pop()
+        elif name == "CodeBlock":
+            code, self.code = "".join(self.code or ()), None
+            if code.strip():
+                self.blocks.append(Block("code", code=code.rstrip("\n"), depth=len(self.lists)))
+        elif name == "TableCell":
+            if self.row is not None:
+                self.row.append(tuple(_strip(self.buf or [])))
+            self.buf = None
+        elif name in ("TableHead", "TableRow"):
+            if self.table is not None and self.row is not None:
+                self.table.append(tuple(self.row))
+            self.row = None
+        elif name == "Table":
+            if self.table:
+                self.blocks.append(Block("table", rows=tuple(self.table), depth=len(self.lists)))
+            self.table = None
+
+    def feed(self, event) -> None:
+        (name, value), = event.items() if isinstance(event, dict) else ((event, None),)
+        if name == "Start":
+            self.start(value)
+        elif name == "End":
+            self.end(value)
+        elif name in ("Text", "Html", "InlineHtml"):
+            self.add("text", value)
+        elif name == "Code":
+            self.add("code", value)
+        elif name == "InlineMath":
+            self.add("math", value)
+        elif name == "DisplayMath":
+            self.add("math_display", value)
+        elif name == "SoftBreak":
+            self.add("text", " ")
+        elif name == "HardBreak":
+            self.add("break", "\n")
+        elif name == "Rule":
+            self.flush()
+
+
+def _strip(inlines: list[Inline]) -> list[Inline]:
+    """Drop the whitespace a block opens and closes with (it would show as stray spaces)."""
+    out = list(inlines)
+    while out and out[0].kind == "text" and not out[0].text.strip():
+        out.pop(0)
+    while out and out[-1].kind in ("text", "break") and not out[-1].text.strip():
+        out.pop()
+    if out and out[0].kind == "text":
+        out[0] = _with_text(out[0], out[0].text.lstrip())
+    if out and out[-1].kind == "text":
+        out[-1] = _with_text(out[-1], out[-1].text.rstrip())
+    return out
+
+
+def _with_text(inline: Inline, text: str) -> Inline:
+    return Inline(inline.kind, text, inline.strong, inline.em, inline.href)
+
+
+def blocks_of(markdown: str) -> tuple[Block, ...]:
+    """The answer's Markdown as a flat tuple of Blocks."""
+    walker = _Walker()
+    for event in pyromark.events(markdown, options=_OPTIONS):
+        walker.feed(event)
+    walker.flush()
+    return tuple(walker.blocks)
+
+
+def strong_runs(inlines: Iterable[Inline]) -> list[tuple[int, int, str]]:
+    """Each bold run of a block as (first inline, last inline + 1, term text without a closing colon)."""
+    runs, start, inl = [], None, list(inlines)
+    for i, x in enumerate(inl + [Inline("text", "")]):
+        if x.strong and x.kind != "break" and start is None:
+            start = i
+        elif not x.strong and start is not None:
+            term = _one_line("".join(y.text for y in inl[start:i])).rstrip(":").strip()
+            if term:
+                runs.append((start, i, term))
+            start = None
+    return runs
+
+
+def bold_terms(blocks: Iterable[Block]) -> tuple[str, ...]:
+    """Every distinct bold term of an answer, in order (code blocks have none)."""
+    seen, out = set(), []
+    for block in blocks:
+        groups = [block.inlines] + [cell for row in block.rows for cell in row]
+        for inlines in groups:
+            for _, _, term in strong_runs(inlines):
+                if fold(term) not in seen:
+                    seen.add(fold(term))
+                    out.append(term)
+    return tuple(out)
+
+
+_SEPARATOR = re.compile(r"^\s*(?::|[-–—]\s)\s*")
+
+
+def split_step(inlines: tuple[Inline, ...]) -> tuple[str, tuple[Inline, ...]]:
+    """'**Term**: body' -> ('Term', body). An item that does not open with a bold term has term ''."""
+    runs = strong_runs(inlines)
+    if not runs or runs[0][0] != 0:
+        return "", inlines
+    _, end, term = runs[0]
+    raw = "".join(x.text for x in inlines[:end]).strip()
+    body = list(inlines[end:])
+    if body and body[0].kind == "text":
+        m = _SEPARATOR.match(body[0].text)
+        if not m and not raw.endswith(":") and body[0].text.strip():
+            return "", inlines  # '**Eat** more greens': bold text, not a step's term
+        rest = body[0].text[m.end():] if m else body[0].text.lstrip()
+        body[0] = _with_text(body[0], rest)
+        if not rest:
+            body.pop(0)
+    return term, tuple(body)
+
+
+def _sections(blocks: tuple[Block, ...]) -> tuple[Section, ...]:
+    """Numbered lists as Sections of Steps; nested items and paragraphs go to the step above them."""
+    sections: list[tuple[str, list]] = []
+    heading, current, fresh = "", None, True
+    for block in blocks:
+        if block.kind == "heading":
+            heading, fresh = block.text, True
+        elif block.kind == "item" and block.depth == 1 and block.ordered:
+            # a list that picks up the numbering of the one before it (split by code, say) continues it
+            if current is None or fresh or block.number != current[1][-1][0] + 1:
+                current = (heading, [])
+                sections.append(current)
+                fresh = False
+            term, body = split_step(block.inlines)
+            current[1].append([block.number, term, body, []])
+        elif block.depth >= 1 and current is not None and not fresh:
+            if block.depth > 1 or block.kind != "item":
+                current[1][-1][3].append(block)
+    out = []
+    for title, steps in sections:
+        out.append(Section(title, tuple(Step(i + 1, t, b, tuple(s)) for i, (_, t, b, s) in enumerate(steps))))
+    return tuple(out)
+
+
+def _lead(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    lead = []
+    for block in blocks:
+        if block.kind != "paragraph" or block.depth:
+            break
+        lead.append(block)
+    return tuple(lead)
+
+
+def _summary(blocks: tuple[Block, ...]) -> tuple[Inline, ...]:
+    for block in reversed(blocks):
+        if block.kind == "paragraph" and not block.depth:
+            return block.inlines if _SUMMARY.match(block.text) else ()
+    return ()

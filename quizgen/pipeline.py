@@ -1,0 +1,310 @@
+"""The library's front door: find files -> parse (in parallel when large) -> generate -> export.
+
+One bad file is reported and skipped while the rest builds; documents filed twice are merged; two
+different documents that share an id both build, with distinct card ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+
+from . import quality
+from .quality import front_text
+from .errors import ParseError, QuizgenError
+from .exporters import anki, format_for
+from .exporters import json as json_exporter
+from .generator import DEFAULT_BASE_URL, Options, card_id, generate
+from .model import CARD_KINDS, DEFAULT_KINDS, Card
+from .parser import MAX_SIZE, read_file
+
+SUFFIXES = (".md", ".txt")
+"""What a document's file name ends with (case-insensitive)."""
+
+PARALLEL_FROM = 64
+"""Fewer files than this are built in one process: starting workers would cost more than it saves."""
+
+LONG_FRONT_WORDS = 80
+"""A front longer than this is reported by `check` as hard to learn."""
+
+
+@dataclass(slots=True, frozen=True)
+class BuildOptions:
+    """How to build."""
+
+    kinds: frozenset[str] = frozenset(DEFAULT_KINDS)
+    """card kinds to make"""
+    deck: str = anki.DEFAULT_DECK
+    """root deck name"""
+    base_url: str = DEFAULT_BASE_URL
+    """prefix for site-relative source links"""
+    max_size: int = MAX_SIZE
+    """files larger than this many bytes are skipped"""
+    jobs: int = 0
+    """worker processes (0: one per CPU; small inputs always use one process)"""
+    strict: bool = False
+    """any skipped input fails the build and nothing is written"""
+    quality: bool = False
+    """measure card quality per document (for `check --report`)"""
+
+
+@dataclass(slots=True)
+class Report:
+    """What a build or check did, for the summary line and the exit status."""
+
+    found: int = 0
+    """document files found"""
+    read: int = 0
+    """documents used"""
+    merged: list[str] = field(default_factory=list)
+    """documents skipped because an identical one was already read (one line each)"""
+    skipped: list[str] = field(default_factory=list)
+    """`path: problem` for every input that could not be used"""
+    warnings: list[str] = field(default_factory=list)
+    """`path: note` lines about documents that built but deserve a look"""
+    cards: Counter = field(default_factory=Counter)
+    """cards by kind"""
+    duplicate_fronts: int = 0
+    """cards dropped because another card already had the same front"""
+    output: str = ""
+    """the file written ('' for check)"""
+    size: int = 0
+    """its size in bytes"""
+    quality: quality.Figures | None = None
+    """card-quality figures when asked for"""
+
+    @property
+    def exit_code(self) -> int:
+        """0 every input used, 1 some skipped."""
+        return 1 if self.skipped else 0
+
+    def summary(self) -> str:
+        """The one-line summary a build prints."""
+        kinds = ", ".join(f"{self.cards[k]} {k}" for k in CARD_KINDS if self.cards[k])
+        parts = [f"{self.read} documents read"]
+        if self.merged:
+            parts.append(f"{len(self.merged)} merged")
+        parts.append(f"{len(self.skipped)} skipped")
+        line = ", ".join(parts) + f"; {sum(self.cards.values())} cards" + (f" ({kinds})" if kinds else "")
+        if self.output:
+            line += f" -> {self.output} ({_size(self.size)})"
+        return line
+
+
+class StrictError(QuizgenError):
+    """--strict and some input was skipped: nothing is written."""
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:,} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return ""  # pragma: no cover
+
+
+# ---------------------------------------------------------------------------------------------- files
+
+
+def _ignored(name: str) -> bool:
+    """Hidden files, editor backups and lock files are never documents."""
+    return name.startswith((".", "#", "~$")) or name.endswith(("~", ".bak", ".swp", ".swo", ".orig", ".tmp"))
+
+
+def find_files(paths: Iterable[str | os.PathLike]) -> tuple[list[str], list[str]]:
+    """(document files in a stable order, `path: problem` lines for what cannot be looked at).
+
+    Folders are read recursively; a file named on the command line is taken whatever its suffix.
+    """
+    found, problems, seen = [], [], set()
+    for top in map(os.fspath, paths):
+        if os.path.isdir(top):
+            for folder, dirs, files in os.walk(top, onerror=lambda e: problems.append(f"{e.filename}: {e.strerror}")):
+                dirs[:] = sorted(d for d in dirs if not _ignored(d))
+                for name in sorted(files):
+                    if _ignored(name) or not name.lower().endswith(SUFFIXES):
+                        continue
+                    path = os.path.join(folder, name)
+                    if os.path.islink(path) and not os.path.exists(path):
+                        problems.append(f"{path}: broken symbolic link")
+                    elif os.path.isfile(path) and path not in seen:
+                        seen.add(path)
+                        found.append(path)
+        elif os.path.isfile(top):
+            if top not in seen:
+                seen.add(top)
+                found.append(top)
+        elif os.path.islink(top):
+            problems.append(f"{top}: broken symbolic link")
+        else:
+            problems.append(f"{top}: no such file or folder")
+    return found, problems
+
+
+# ---------------------------------------------------------------------------------------------- one file
+
+
+@dataclass(slots=True)
+class _Done:
+    """What a worker hands back for one file."""
+
+    path: str
+    key: str = ""
+    fingerprint: str = ""
+    mtime: int = 0
+    cards: list[Card] = field(default_factory=list)
+    error: str = ""
+    warnings: list[str] = field(default_factory=list)
+    figures: quality.Figures | None = None
+
+
+def _process(path: str, options: BuildOptions) -> _Done:
+    """Parse and generate one file; never raises for a bad document."""
+    try:
+        doc = read_file(path, options.max_size)
+        cards = generate(doc, Options(kinds=options.kinds, base_url=options.base_url))
+    except ParseError as e:
+        return _Done(path, error=str(e))
+    except RecursionError:
+        return _Done(path, error=f"{path}: the document is nested too deeply to read")
+    fingerprint = hashlib.blake2b(f"{doc.question}\x1f{doc.answer}".encode(), digest_size=12).hexdigest()
+    done = _Done(path, doc.key, fingerprint, int(os.stat(path).st_mtime), cards)
+    if not doc.bold_terms:
+        done.warnings.append(f"{path}: no bold terms (only question and keyword cards)")
+    if not doc.sections:
+        done.warnings.append(f"{path}: no numbered steps")
+    for card in cards:
+        n = len(front_text(card).split())
+        if n > LONG_FRONT_WORDS:
+            done.warnings.append(f"{path}: long {card.kind} card ({n} words on the front)")
+    if options.quality:
+        done.figures = quality.measure(doc, cards)
+    return done
+
+
+def _run(args: tuple[str, BuildOptions]) -> _Done:
+    return _process(*args)
+
+
+def _results(files: Sequence[str], options: BuildOptions) -> Iterator[_Done]:
+    """Results in file order, from worker processes when the input is large enough to pay for them."""
+    jobs = options.jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(files) < PARALLEL_FROM:
+        for path in files:
+            yield _process(path, options)
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(jobs) as pool:
+        chunk = max(1, min(32, len(files) // (jobs * 8)))
+        yield from pool.imap(_run, ((p, options) for p in files), chunksize=chunk)
+
+
+# ---------------------------------------------------------------------------------------------- whole build
+
+def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Report,
+          mtimes: dict[str, int] | None = None, progress: Callable[[int], None] | None = None) -> Iterator[Card]:
+    """Every card of the inputs, in a fixed order, filling `report` as it goes.
+
+    Duplicates are settled here, in file order: an identical document is merged, a different one that
+    reuses an id gets card ids of its own, and a card whose front another card already has is dropped.
+    """
+    files, problems = find_files(paths)
+    report.found = len(files)
+    report.skipped.extend(problems)
+    keys: dict[str, tuple[str, str]] = {}
+    fingerprints: dict[str, str] = {}
+    fronts: set[bytes] = set()
+    figures = quality.Figures() if options.quality else None
+    for n, done in enumerate(_results(files, options), 1):
+        if progress:
+            progress(n)
+        if done.error:
+            report.skipped.append(done.error)
+            continue
+        if done.fingerprint in fingerprints:
+            report.merged.append(f"{done.path}: same document as {fingerprints[done.fingerprint]} (merged)")
+            continue
+        fingerprints[done.fingerprint] = done.path
+        doc_cards = done.cards
+        if done.key in keys:
+            first = keys[done.key][0]
+            uses = sum(1 for k in keys if k == done.key or k.startswith(done.key + "~"))
+            new_key = f"{done.key}~{uses}"
+            report.warnings.append(f"{done.path}: id {done.key} is also used by {first}, a different document; "
+                                   "both are built, with distinct card ids")
+            doc_cards = [replace(c, doc_key=new_key, id=card_id(new_key, c.kind, c.key)) for c in doc_cards]
+            done.key = new_key
+        keys[done.key] = (done.path, done.fingerprint)
+        report.read += 1
+        report.warnings.extend(done.warnings)
+        if figures is not None and done.figures is not None:
+            figures.add(done.figures)
+        if mtimes is not None:
+            mtimes[done.key] = done.mtime
+        for card in doc_cards:
+            key = hashlib.blake2b(front_text(card).casefold().encode(), digest_size=16).digest()
+            if key in fronts:
+                report.duplicate_fronts += 1
+                continue
+            fronts.add(key)
+            report.cards[card.kind] += 1
+            yield card
+    report.quality = figures
+    if options.strict and report.skipped:
+        raise StrictError(f"{len(report.skipped)} input(s) skipped and --strict is on: nothing written")
+
+
+def build(paths: Iterable[str | os.PathLike], output: str | os.PathLike, options: BuildOptions = BuildOptions(),
+          progress: Callable[[int], None] | None = None) -> Report:
+    """Build a deck file from documents; the format comes from the output's suffix.
+
+    The output is written atomically: on any failure (or --strict with a skipped input) the previous
+    file is left as it was.
+    """
+    output = os.fspath(output)
+    exporter = {"anki": anki, "json": json_exporter}[format_for(output)]
+    report = Report(output=output)
+    mtimes: dict[str, int] = {}
+    exporter.write(cards(paths, options, report, mtimes, progress), output, root=options.deck, mtimes=mtimes)
+    report.size = os.path.getsize(output)
+    return report
+
+
+def check(paths: Iterable[str | os.PathLike], options: BuildOptions = BuildOptions(),
+          progress: Callable[[int], None] | None = None) -> Report:
+    """Everything a build does but writing."""
+    report = Report()
+    for _ in cards(paths, replace(options, strict=False), report, progress=progress):
+        pass
+    return report
+
+
+def load_cards(sources: Sequence[str | os.PathLike], kinds: Iterable[str] | None = None) -> list[Card]:
+    """Cards to study from documents and/or quizgen JSON decks (the self-test's input)."""
+    wanted = frozenset(kinds) if kinds else frozenset(CARD_KINDS)
+    out: list[Card] = []
+    docs = []
+    for source in map(os.fspath, sources):
+        if source.lower().endswith(".json") and os.path.isfile(source):
+            out.extend(c for c in json_exporter.read(source) if c.kind in wanted)
+        else:
+            docs.append(source)
+    if docs:
+        report = Report()
+        out.extend(cards(docs, BuildOptions(kinds=wanted), report))
+        if not report.read and report.skipped:
+            raise QuizgenError(report.skipped[0])
+    return out
+
+
+def count_files(paths: Iterable[str | os.PathLike]) -> int:
+    """How many document files a build would read (for a progress bar's length)."""
+    return len(find_files(paths)[0])
+
+
+__all__ = ["BuildOptions", "Report", "StrictError", "build", "check", "cards", "find_files", "load_cards",
+           "front_text", "count_files"]

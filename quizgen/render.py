@@ -1,0 +1,140 @@
+"""Writer of card HTML: Blocks and Inlines -> a small, safe subset of HTML.
+
+Every character of source text is escaped here and nowhere else. The only tags that can appear are the
+ones written below (p, b, i, code, pre, a, br, ul, ol, li, h4, table, tr, th, td, div, span), links only
+to http(s)/mailto, and source text that looks like Anki syntax ({{c1::...}}, {{Front}}) stays literal
+because braces leave as entities.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+from .model import Block, Inline
+
+Span = tuple[int, int]
+
+
+def escape(text: str) -> str:
+    """HTML-escape source text and defuse Anki's template and cloze syntax."""
+    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;").replace("::", ":&#58;")
+
+
+def math(tex: str, display: bool = False) -> str:
+    """MathJax as Anki wants it: \\(...\\) or \\[...\\]; '}}' is split so it never closes a cloze."""
+    tex = html.escape(tex.strip(), quote=False)
+    while "}}" in tex or "{{" in tex:
+        tex = tex.replace("}}", "} }").replace("{{", "{ {")
+    tex = tex.replace("::", ": :")
+    return f"\\[{tex}\\]" if display else f"\\({tex}\\)"
+
+
+def _piece(inline: Inline, text: str) -> str:
+    if inline.kind == "math":
+        out = math(text)
+    elif inline.kind == "math_display":
+        out = math(text, display=True)
+    elif inline.kind == "code":
+        out = f"<code>{escape(text)}</code>"
+    elif inline.kind == "break":
+        return "<br>"
+    else:
+        out = escape(text)
+    if inline.em:
+        out = f"<i>{out}</i>"
+    if inline.strong:
+        out = f"<b>{out}</b>"
+    if inline.href:
+        out = f'<a href="{escape(inline.href)}">{out}</a>'
+    return out
+
+
+def plain(inlines: Iterable[Inline]) -> str:
+    """The text of inline runs, as offsets in hidden spans count it."""
+    return "".join(i.text for i in inlines)
+
+
+def merge_spans(text: str, spans: Iterable[Span]) -> list[Span]:
+    """Sorted, non-overlapping spans; spans parted only by spaces become one deletion."""
+    out: list[list[int]] = []
+    for a, b in sorted(spans):
+        if out and (a <= out[-1][1] or not text[out[-1][1]:a].strip()):
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+BLANK = '<span class="qg-blank">_____</span>'
+
+
+def inlines_html(inlines: Sequence[Inline], hidden: Iterable[Span] = (), cloze: int = 1, blank: bool = False) -> str:
+    """Render inline runs; characters inside `hidden` spans go into Anki cloze deletion `cloze`,
+    or, with `blank`, are replaced by a blank (for fronts that are not Anki clozes)."""
+    spans = merge_spans(plain(inlines), hidden)
+    if not spans:
+        return "".join(_piece(i, i.text) for i in inlines)
+    cuts = sorted({x for s in spans for x in s})
+    out, pos, inside = [], 0, False
+    for inline in inlines:
+        start, end = pos, pos + len(inline.text)
+        pos = end
+        if inline.kind == "text":
+            bounds = [start] + [c for c in cuts if start < c < end] + [end]
+        else:  # never cut through math or code
+            bounds = [start, end]
+        for a, b in zip(bounds, bounds[1:]):
+            hide = any(s < b and a < e for s, e in spans)
+            if hide != inside:
+                if blank:
+                    out.append(BLANK if hide else "")
+                else:
+                    out.append("{{c%d::" % cloze if hide else "}}")
+                inside = hide
+            if not (blank and hide):
+                out.append(_piece(inline, inline.text[a - start:b - start]))
+    if inside and not blank:
+        out.append("}}")
+    return "".join(out)
+
+
+def blocks_html(blocks: Iterable[Block]) -> str:
+    """A whole answer, with lists nested again from the flat blocks' depths."""
+    out: list[str] = []
+    stack: list[bool] = []  # open lists, True for ordered; each has one <li> open
+    for block in blocks:
+        depth = block.depth
+        if block.kind == "item":
+            while len(stack) > depth or (len(stack) == depth and stack and stack[-1] != block.ordered):
+                out.append("</li></ol>" if stack.pop() else "</li></ul>")
+            if len(stack) == depth:
+                out.append("</li><li>")
+            while len(stack) < depth:
+                ordered = block.ordered if len(stack) == depth - 1 else False
+                start = f' start="{block.number}"' if ordered and block.number != 1 and len(stack) == depth - 1 else ""
+                out.append(f"<ol{start}><li>" if ordered else "<ul><li>")
+                stack.append(ordered)
+            out.append(inlines_html(block.inlines))
+            continue
+        while len(stack) > depth:
+            out.append("</li></ol>" if stack.pop() else "</li></ul>")
+        out.append(block_html(block))
+    while stack:
+        out.append("</li></ol>" if stack.pop() else "</li></ul>")
+    return "".join(out)
+
+
+def block_html(block: Block) -> str:
+    """One block on its own (items render as a bare paragraph here: lists are built by blocks_html)."""
+    if block.kind == "heading":
+        return f"<h4>{inlines_html(block.inlines)}</h4>"
+    if block.kind == "code":
+        return f"<pre><code>{escape(block.code)}</code></pre>"
+    if block.kind == "table":
+        rows = []
+        for n, row in enumerate(block.rows):
+            cell = "th" if n == 0 else "td"
+            rows.append("<tr>" + "".join(f"<{cell}>{inlines_html(c)}</{cell}>" for c in row) + "</tr>")
+        return '<table class="qg-table">' + "".join(rows) + "</table>"
+    return f"<p>{inlines_html(block.inlines)}</p>"

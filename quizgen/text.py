@@ -1,0 +1,115 @@
+"""Words, stems, stopwords and sentences: the language side of card making, with nltk's data-free parts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+STOPWORDS = frozenset(
+    """a an the of in on at to for and or but nor is are was were be been being by with as from that this
+    these those it its into than then so such not no can may might must shall should will would could which
+    who whom whose what when where why how there their they them he she his her we our you your i me my
+    do does did done has have had having if also any all each both either neither other some more most
+    very just only same own about above after again against below between during before over under up
+    down out off through until while one per via""".split()
+)
+"""Words that never make a cloze answer or a give-away on their own."""
+
+ABBREVIATIONS = frozenset(
+    """e.g i.e etc vs cf al approx dr mr mrs ms prof st jr sr fig figs eq eqs no nos vol pp ch sec u.s u.k
+    u.n e.u a.m p.m ca inc ltd co corp dept est min max""".split()
+)
+"""Abbreviations Punkt must not end a sentence at (written here: nothing is downloaded)."""
+
+_WORD = re.compile(r"(?:[^\W_]|[⁺⁻])+(?:[-'’](?:[^\W_]|[⁺⁻])+)*")
+_STEMMER = SnowballStemmer("english")
+
+
+def _punkt() -> PunktSentenceTokenizer:
+    params = PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
+
+
+_SENTENCES = _punkt()
+
+
+def fold(text: str) -> str:
+    """Case- and Unicode-insensitive form of a text, for comparing terms."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def words(text: str) -> list[tuple[int, int, str]]:
+    """Every word of `text` as (start, end, word)."""
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball stem of one word, lower-cased, with a possessive 's dropped (cached: words repeat a lot)."""
+    w = fold(word)
+    if w.endswith(("'s", "’s")):
+        w = w[:-2]
+    return _STEMMER.stem(w)
+
+
+def is_content(word: str) -> bool:
+    """A word that carries meaning: not a stopword, not a single character."""
+    w = fold(word)
+    return len(w) > 1 and w not in STOPWORDS
+
+
+def content_stems(text: str) -> set[str]:
+    """The stems of the meaningful words of a text: what a learner could recognise an answer by."""
+    return {stem(w) for _, _, w in words(text) if is_content(w)}
+
+
+def is_trivial(term: str) -> bool:
+    """A deletion not worth a card: only stopwords, numbers or punctuation."""
+    return not any(is_content(w) and not _is_number(w) for _, _, w in words(term))
+
+
+def _is_number(word: str) -> bool:
+    return word.replace("-", "").replace("'", "").isdigit()
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence boundaries (start, end) of a paragraph, from Punkt with our abbreviation list."""
+    if not re.search(r"[.?!][\"')\]]*\s", text):
+        stripped = text.strip()
+        if not stripped:
+            return []
+        start = text.index(stripped[0])
+        return [(start, start + len(stripped))]
+    return list(_SENTENCES.span_tokenize(text))
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def is_abbreviation(term: str) -> bool:
+    """'nAChRs', 'ACh', 'DNA': matched exactly, because stemming them would match unrelated words."""
+    letters = [c for c in term if c.isalpha()]
+    return " " not in term.strip() and sum(c.isupper() for c in letters) >= 2 and len(letters) <= 8
+
+
+def find_term(text: str, term: str) -> list[tuple[int, int]]:
+    """Where `term` occurs in `text`: exactly for abbreviations, else word by word through stems.
+
+    "muscle fibers" finds "muscle fiber's"; "nAChRs" finds only "nAChRs".
+    """
+    if is_abbreviation(term):
+        return [(m.start(), m.end()) for m in re.finditer(r"(?<!\w)" + re.escape(term.strip()) + r"(?!\w)", text)]
+    want = [stem(w) for _, _, w in words(term)]
+    if not want:
+        return []
+    found, tokens, n = [], words(text), len(want)
+    for i in range(len(tokens) - n + 1):
+        if all(stem(tokens[i + k][2]) == want[k] for k in range(n)):
+            found.append((tokens[i][0], tokens[i + n - 1][1]))
+    return found
