@@ -338,8 +338,10 @@ def sequence_cards(ctx: _Context) -> list[Card]:
                 else:
                     items.append("…")
             title = "Put in order" if whole else f"Step {n + 1} of {len(labels)}"
-            front = (f'<div class="qg-prompt">{title}: <i>{inlines_html((Inline("text", name),), hidden[1])}</i></div>'
-                     '<ol class="qg-seq">' + "".join(f"<li>{x}</li>" for x in items) + "</ol>")
+            if section.heading:  # else the name is the question, already in the header
+                title += f': <i>{inlines_html((Inline("text", name),), hidden[1])}</i>'
+            front = f'<div class="qg-prompt">{title}</div><ol class="qg-seq">' + "".join(
+                f"<li>{x}</li>" for x in items) + "</ol>"
             key = f"{si}.all" if whole else f"{si}.{n + 1}"
             cards.append(ctx.card("sequence", key, ctx.header(hidden[0]), front, "", answers,
                                   extra={"step": None if whole else n + 1, "steps": len(labels)}))

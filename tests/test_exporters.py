@@ -1,0 +1,137 @@
+"""Exporters: the seeds built into an .apkg imported by the real Anki backend, and into validated JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+import quizgen
+from quizgen.exporters.json import schema_text
+
+SEEDS = Path(__file__).parent.parent / "seeds"
+RAW_MARKDOWN = re.compile(r"\*\*|\\n|(^|>)\s*#{1,6} ")
+
+
+def import_apkg(col: Collection, path: Path):
+    request = ImportAnkiPackageRequest(package_path=str(path), options=ImportAnkiPackageOptions(with_scheduling=False))
+    return col.import_anki_package(request).log
+
+
+def visible(html: str) -> str:
+    """Card HTML without style, code and math, where Markdown syntax would be a rendering bug."""
+    html = re.sub(r"<style>.*?</style>|<pre>.*?</pre>|<code>.*?</code>", "", html, flags=re.S)
+    return re.sub(r"\\\(.*?\\\)|\\\[.*?\\\]", "", html, flags=re.S)
+
+
+@pytest.fixture
+def seeds(tmp_path) -> Path:
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def test_seeds_import_into_anki_and_update_in_place(seeds, tmp_path):
+    deck = tmp_path / "med.apkg"
+    report = quizgen.build([seeds], deck)
+    assert report.exit_code == 0 and report.read == len(list(seeds.iterdir()))
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        log = import_apkg(col, deck)
+        assert len(log.new) == sum(report.cards.values()) - report.cards["mcq"]
+        assert col.note_count() == len(log.new)
+        assert not col.get_empty_cards().notes
+        fronts = set()
+        for cid in col.find_cards(""):
+            card = col.get_card(cid)
+            q, a = card.question(), card.answer()
+            assert not RAW_MARKDOWN.search(visible(q) + visible(a)), q
+            if card.note_type()["type"] == 1:  # cloze
+                assert 'class="cloze"' in q
+            text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", q, flags=re.S)))
+            assert text.strip() and text not in fronts
+            fronts.add(text)
+        assert {d.name for d in col.decks.all_names_and_ids()} >= {"QuickTakes::Medicine", "QuickTakes::Computer Science"}
+
+        # Edit one seed's answer, rebuild: the same notes, the edited one updated, nothing new.
+        seed = seeds / "000_61fff66e109f6cc2.txt"
+        seed.write_text(seed.read_text(encoding="utf-8").replace(
+            "the enzyme acetylcholinesterase", "the enzyme acetylcholinesterase (AChE)"), encoding="utf-8")
+        later = os.stat(seed).st_mtime + 5  # a real edit comes seconds after the build, not in the same one
+        os.utime(seed, (later, later))
+        quizgen.build([seeds], deck)
+        before = col.note_count()
+        log = import_apkg(col, deck)
+        assert col.note_count() == before and not log.new
+        updated = [col.get_note(entry.id.nid) for entry in log.updated]
+        edited_doc = {c.id for c in quizgen.pipeline.cards([seed], quizgen.BuildOptions(), quizgen.Report())}
+        assert updated and {n.guid for n in updated} <= edited_doc
+        assert any("(AChE)" in "".join(n.fields) for n in updated)
+    finally:
+        col.close()
+
+
+def test_rebuild_without_changes_adds_and_updates_nothing(seeds, tmp_path):
+    deck = tmp_path / "med.apkg"
+    quizgen.build([seeds], deck)
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        first = import_apkg(col, deck)
+        quizgen.build([seeds], deck)
+        second = import_apkg(col, deck)
+        assert not second.new and not second.updated and len(second.duplicate) == len(first.new)
+    finally:
+        col.close()
+
+
+def test_apkg_is_compressed_and_byte_identical_across_builds(seeds, tmp_path):
+    a, b = tmp_path / "a.apkg", tmp_path / "b.apkg"
+    quizgen.build([seeds], a)
+    quizgen.build([seeds], b)
+    assert a.read_bytes() == b.read_bytes()
+    with zipfile.ZipFile(a) as z:
+        info = z.getinfo("collection.anki2")
+        assert info.compress_type == zipfile.ZIP_DEFLATED and info.compress_size < info.file_size / 3
+
+
+def test_json_validates_against_the_shipped_schema(seeds, tmp_path):
+    out = tmp_path / "deck.json"
+    options = quizgen.BuildOptions(kinds=frozenset(quizgen.model.CARD_KINDS))
+    report = quizgen.build([seeds], out, options)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.validate(data, json.loads(schema_text()))
+    assert len(data["cards"]) == sum(report.cards.values())
+    assert {c["kind"] for c in data["cards"]} == set(quizgen.model.CARD_KINDS)
+    card = data["cards"][0]
+    assert card["deck"] == f"QuickTakes::{card['subject']}" and card["source_url"].startswith("https://")
+
+
+def test_json_is_byte_identical_and_reads_back(seeds, tmp_path):
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    quizgen.build([seeds], a)
+    quizgen.build([seeds], b)
+    assert a.read_bytes() == b.read_bytes()
+    assert quizgen.load_cards([a]) == list(quizgen.pipeline.cards([seeds], quizgen.BuildOptions(), quizgen.Report()))
+
+
+def test_output_is_the_same_whatever_the_jobs(tmp_path):
+    """Enough documents to start worker processes; each copy gets its own id and question."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(80):
+        for seed in sorted(SEEDS.iterdir())[:2]:
+            text = seed.read_text(encoding="utf-8")
+            text = re.sub(r"^id: .*$", f"id: {n * 10 + len(seed.name)}", text, count=1, flags=re.M)
+            text = text.replace("question: >-\n    ", f"question: >-\n    (copy {n}) ", 1)
+            (folder / f"{n:03d}-{seed.name}").write_text(text, encoding="utf-8")
+    one, two = tmp_path / "one.json", tmp_path / "two.json"
+    quizgen.build([folder], one, quizgen.BuildOptions(jobs=1))
+    quizgen.build([folder], two, quizgen.BuildOptions(jobs=2))
+    assert one.read_bytes() == two.read_bytes()
