@@ -1,0 +1,94 @@
+"""CLI: exact output of the main paths, through CliRunner and as a real subprocess; README and CI agree."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+import quizgen
+from quizgen.cli import cli
+from quizgen.exporters.json import schema_text
+
+ROOT = Path(__file__).parent.parent
+SEEDS = ROOT / "seeds"
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_build_prints_the_library_summary(tmp_path):
+    out = tmp_path / "med.apkg"
+    result = run("build", SEEDS, "-o", out)
+    expected = quizgen.build([SEEDS], tmp_path / "again.apkg").summary().replace("again.apkg", "med.apkg")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == expected + "\n"
+    assert result.stderr == ""
+
+
+def test_quiet_build_prints_nothing(tmp_path):
+    result = run("build", SEEDS, "-o", tmp_path / "d.json", "--quiet")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_unknown_output_suffix_is_a_usage_error(tmp_path):
+    result = run("build", SEEDS, "-o", tmp_path / "deck.pdf")
+    assert result.exit_code == 2
+    assert "unknown output format '.pdf' (use one of .apkg, .json)" in result.stderr
+    assert not (tmp_path / "deck.pdf").exists()
+
+
+def test_unknown_card_kind_is_a_usage_error(tmp_path):
+    result = run("build", SEEDS, "-o", tmp_path / "d.json", "--cards", "qa,flashy")
+    assert result.exit_code == 2 and "unknown card kind flashy" in result.stderr
+
+
+def test_cards_option_selects_kinds(tmp_path):
+    result = run("build", SEEDS, "-o", tmp_path / "d.json", "--cards", "qa,mcq")
+    assert result.exit_code == 0
+    assert re.search(r"cards \(15 qa, \d+ mcq\)", result.stdout)
+
+
+def test_check_reports_quality_without_writing(tmp_path):
+    result = run("check", SEEDS, "--report")
+    assert result.exit_code == 0
+    assert "bold terms with a cloze:" in result.stdout
+    assert "give-aways (cloze answer visible on its front): 0 of" in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1].startswith("15 documents read, 0 skipped;")
+
+
+def test_schema_prints_the_shipped_schema():
+    result = run("schema")
+    assert result.exit_code == 0 and result.stdout == schema_text()
+
+
+def test_version():
+    assert run("--version").stdout == f"quizgen, version {quizgen.__version__}\n"
+
+
+def test_module_runs_as_a_subprocess(tmp_path):
+    out = tmp_path / "med.apkg"
+    proc = subprocess.run([sys.executable, "-m", "quizgen", "build", str(SEEDS), "-o", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("15 documents read, 0 skipped;") and out.stat().st_size > 0
+
+
+def test_every_command_is_documented():
+    for name in cli.commands:
+        assert f"### `quizgen {name}`" in README, name
+
+
+def test_ci_runs_the_readme_commands_exactly():
+    commands = re.findall(r"```sh\n(.+?)\n```", README)
+    assert len(commands) == 2
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    for command in commands:
+        assert command in ci
+    assert "quizgen build seeds/ -o decks/med.apkg" in commands[0]
+    assert "pytest" in commands[1]
