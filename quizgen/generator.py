@@ -216,7 +216,37 @@ def qa_cards(ctx: _Context) -> list[Card]:
         back = f"<p>{inlines_html(doc.summary)}</p>"
     details = blocks_html(doc.blocks)
     return [ctx.card("qa", "", ctx.subject_html, inlines_html(ctx.question), back or details, (),
-                     details=details if back else "")]
+                     details=details if back else "")] + _long_term_cards(ctx)
+
+
+def _long_term_cards(ctx: _Context) -> list[Card]:
+    """A bold phrase too long for a cloze (more than MAX_TERM_WORDS words) is asked as a Q&A card:
+    its sentence with a blank -> the phrase."""
+    cards, wanted = [], {fold(t): n for n, t in enumerate(ctx.doc.bold_terms)
+                         if not is_trivial(t) and word_count(t) > MAX_TERM_WORDS}
+    for index, inlines, block, span, term in _bold_occurrences(ctx.doc):
+        if fold(term) not in wanted:
+            continue
+        n = wanted.pop(fold(term))
+        a, b = _sentence_at(ctx, index, inlines, span)
+        front = ('<div class="qg-prompt">Complete the statement:</div>'
+                 f"<p>{inlines_html(_slice(inlines, a, b), [(span[0] - a, span[1] - a)], blank=True)}</p>")
+        cards.append(ctx.card("qa", f"term.{n}", ctx.header(), front, f"<p><b>{escape(term)}</b></p>", (term,)))
+    return cards
+
+
+def _bold_occurrences(doc: Document):
+    """(prose index, inlines, block, span of the term, term) for each bold run of the answer's prose."""
+    for index, inlines, block in _prose(doc):
+        text = plain(inlines)
+        offsets = [0]
+        for x in inlines:
+            offsets.append(offsets[-1] + len(x.text))
+        for first, last, term in strong_runs(inlines):
+            a, b = offsets[first], offsets[last]
+            raw = text[a:b]
+            span = (a + len(raw) - len(raw.lstrip()), a + len(raw.rstrip().rstrip(":").rstrip()))
+            yield index, inlines, block, span, term
 
 
 def step_cards(ctx: _Context) -> list[Card]:
@@ -280,27 +310,19 @@ def cloze_cards(ctx: _Context) -> list[Card]:
     doc, cards = ctx.doc, []
     wanted = {fold(t): n for n, t in enumerate(doc.bold_terms) if _term_ok(t)}
     done: set[str] = set()
-    for index, inlines, block in _prose(doc):
-        text = plain(inlines)
-        offsets = [0]
-        for x in inlines:
-            offsets.append(offsets[-1] + len(x.text))
-        for first, last, term in strong_runs(inlines):
-            key = fold(term)
-            if key not in wanted or key in done:
-                continue
-            span = (offsets[first], offsets[last])
-            raw = text[span[0]:span[1]]
-            span = (span[0] + len(raw) - len(raw.lstrip()), span[0] + len(raw.rstrip().rstrip(":").rstrip()))
-            a, b = _sentence_at(ctx, index, inlines, span)
-            body = _slice(inlines, a, b)
-            made = _cloze_front(ctx, body, [(span[0] - a, span[1] - a)], [term], _step_prefix(block))
-            if made is None:
-                continue
-            done.add(key)
-            ctx.clozed.add(key)
-            back = blocks_html([block]) if (a, b) != (0, len(text)) and block.kind != "table" else ""
-            cards.append(ctx.card("cloze", str(wanted[key]), made[0], made[1], back, (term,)))
+    for index, inlines, block, span, term in _bold_occurrences(doc):
+        key = fold(term)
+        if key not in wanted or key in done:
+            continue
+        a, b = _sentence_at(ctx, index, inlines, span)
+        made = _cloze_front(ctx, _slice(inlines, a, b), [(span[0] - a, span[1] - a)], [term], _step_prefix(block))
+        if made is None:
+            continue
+        done.add(key)
+        ctx.clozed.add(key)
+        whole = (a, b) == (0, len(plain(inlines)))
+        back = blocks_html([block]) if not whole and block.kind != "table" else ""
+        cards.append(ctx.card("cloze", str(wanted[key]), made[0], made[1], back, (term,)))
     return cards
 
 

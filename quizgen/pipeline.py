@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from . import quality
-from .quality import front_text
+from .quality import front_key, front_text
 from .errors import ParseError, QuizgenError
 from .exporters import anki, format_for
 from .exporters import json as json_exporter
@@ -246,7 +246,7 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
         if mtimes is not None:
             mtimes[done.key] = done.mtime
         for card in doc_cards:
-            key = hashlib.blake2b(front_text(card).casefold().encode(), digest_size=16).digest()
+            key = hashlib.blake2b(front_key(card).encode(), digest_size=16).digest()
             if key in fronts:
                 report.duplicate_fronts += 1
                 continue

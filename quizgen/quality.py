@@ -26,6 +26,14 @@ def front_text(card: Card) -> str:
     return _text(_CLOZE.sub("[...]", card.context + " \n " + card.front))
 
 
+_PUNCTUATION = re.compile(r"[^\w\s²³⁺⁻+-]")
+
+
+def front_key(card: Card) -> str:
+    """What makes two fronts the same to a learner: words, ignoring case, punctuation and spacing."""
+    return " ".join(_PUNCTUATION.sub(" ", front_text(card).casefold()).split())
+
+
 @dataclass(slots=True)
 class Figures:
     """Counts that add up over documents."""

@@ -160,3 +160,11 @@ def test_fronts_within_a_document_are_unique():
 def test_kinds_option_selects():
     cards = generate(nmj(), Options(kinds=frozenset({"keyword"})))
     assert {c.kind for c in cards} == {"keyword"}
+
+
+def test_a_long_bold_phrase_becomes_a_qa_card_with_a_blank():
+    phrase = "a very long bold phrase that is really a whole sentence here"
+    doc = parse(document(f"Here is **{phrase}** in a sentence with enough words around it."), "d.md")
+    long, = [c for c in generate(doc) if c.key.startswith("term.")]
+    assert long.kind == "qa" and long.answers == (phrase,)
+    assert phrase not in long.front and "qg-blank" in long.front
