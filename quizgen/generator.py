@@ -139,19 +139,21 @@ def _visible_words(text: str, hidden: Sequence[Span]) -> list[tuple[int, int, st
     return [(a, b, w) for a, b, w in words(text) if not any(s < b and a < e for s, e in hidden)]
 
 
-def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str]) -> None:
-    """Hide, in place, whatever would give the answers away on a front made of `parts`.
+def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str], fixed: str = "") -> bool:
+    """Hide, in place, whatever would give the answers away on a front made of `parts` (and `fixed`,
+    text such as the subject that is always shown). False when an answer cannot be kept hidden.
 
     Every other occurrence of an answer is hidden; if all of an answer's meaningful words are still
-    visible somewhere on the front, the rarest of them is hidden wherever it appears.
+    visible somewhere on the front, the rarest of them that can be hidden is hidden wherever it appears.
     """
+    always = content_stems(fixed)
     for answer in answers:
         for text, spans in zip(parts, hidden):
             spans.extend(find_term(text, answer))
         want = content_stems(answer)
         if not want:
             continue
-        seen: dict[str, int] = {}
+        seen = dict.fromkeys(want & always, 1 << 30)
         for text, spans in zip(parts, hidden):
             for _, _, w in _visible_words(text, spans):
                 s = stem(w)
@@ -159,9 +161,12 @@ def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str]) 
                     seen[s] = seen.get(s, 0) + 1
         if len(seen) < len(want):
             continue
+        if want <= always:
+            return False
         rarest = min(sorted(seen), key=lambda s: seen[s])
         for text, spans in zip(parts, hidden):
             spans.extend((a, b) for a, b, w in _visible_words(text, spans) if stem(w) == rarest)
+    return True
 
 
 def _window(inlines: tuple[Inline, ...], hidden: list[Span]) -> tuple[tuple[Inline, ...], list[Span]]:
@@ -194,8 +199,7 @@ def _cloze_front(ctx: _Context, body: tuple[Inline, ...], primary: list[Span], a
     body, primary = _window(body, primary)
     parts = [plain(ctx.question), plain(body)]
     hidden: list[list[Span]] = [[], list(primary)]
-    conceal(parts, hidden, answers)
-    if not _visible_words(parts[1], hidden[1]):
+    if not conceal(parts, hidden, answers, ctx.doc.subject) or not _visible_words(parts[1], hidden[1]):
         return None
     return ctx.header(hidden[0]), prefix + inlines_html(body, hidden[1])
 
@@ -326,12 +330,17 @@ def cloze_cards(ctx: _Context) -> list[Card]:
     return cards
 
 
-def _label(step) -> str:
-    """What a step is called in its sequence: its term, or its text when that is short."""
+def _label(step) -> tuple[Inline, ...]:
+    """What a step is called in its sequence: its term, or else the first sentence of its text."""
     if step.term:
-        return step.term
-    text = plain(step.body).strip().rstrip(".")
-    return text if 0 < word_count(text) <= MAX_TERM_WORDS else ""
+        return (Inline("text", step.term),)
+    text = plain(step.body)
+    spans = sentence_spans(text)
+    if not spans:
+        return ()
+    a, b = spans[0]
+    b = a + len(text[a:b].rstrip().rstrip(".:"))
+    return _slice(step.body, a, b)
 
 
 def sequence_cards(ctx: _Context) -> list[Card]:
@@ -339,33 +348,29 @@ def sequence_cards(ctx: _Context) -> list[Card]:
     doc, cards = ctx.doc, []
     for si, section in enumerate(doc.sections):
         labels = [_label(s) for s in section.steps]
-        if len(labels) < 3 or not all(labels) or any(is_trivial(x) for x in labels):
+        texts = [plain(x).strip() for x in labels]
+        if len(labels) < 3 or any(is_trivial(t) for t in texts):
             continue
-        name = section.heading or doc.question
+        name = (Inline("text", section.heading),) if section.heading else ()
         for n in range(len(labels) + 1):
             whole = n == len(labels)
-            shown = [] if whole else [n - 1] if n else []
-            hide = list(range(len(labels))) if whole else [n]
-            answers = [labels[i] for i in hide]
-            parts = [plain(ctx.question), name] + labels
-            hidden: list[list[Span]] = [[], []] + [[(0, len(x))] if i in hide else [] for i, x in enumerate(labels)]
-            visible = {0, 1} | {i + 2 for i in shown} | {i + 2 for i in hide}
-            sub_parts = [p for i, p in enumerate(parts) if i in visible]
-            sub_hidden = [h for i, h in enumerate(hidden) if i in visible]
-            conceal(sub_parts, sub_hidden, answers)
-            items = []
-            for i, x in enumerate(labels):
-                if i in hide or i in shown:
-                    items.append(inlines_html((Inline("text", x),), hidden[i + 2]))
-                else:
-                    items.append("…")
-            title = "Put in order" if whole else f"Step {n + 1} of {len(labels)}"
-            if section.heading:  # else the name is the question, already in the header
-                title += f': <i>{inlines_html((Inline("text", name),), hidden[1])}</i>'
-            front = f'<div class="qg-prompt">{title}</div><ol class="qg-seq">' + "".join(
-                f"<li>{x}</li>" for x in items) + "</ol>"
+            hide = set(range(len(labels))) if whole else {n}
+            shown = hide | ({n - 1} if 0 < n < len(labels) else set())
+            answers = [texts[i] for i in sorted(hide)]
+            hidden: list[list[Span]] = [[(0, len(plain(x)))] if i in hide else [] for i, x in enumerate(labels)]
+            head, title = [], []
+            parts = [plain(ctx.question), plain(name)] + [plain(labels[i]) for i in sorted(shown)]
+            spans = [head, title] + [hidden[i] for i in sorted(shown)]
+            if not conceal(parts, spans, answers, doc.subject):
+                continue
+            items = "".join(f"<li>{inlines_html(x, hidden[i]) if i in shown else '…'}</li>"
+                            for i, x in enumerate(labels))
+            prompt = "Put in order" if whole else f"Step {n + 1} of {len(labels)}"
+            if name:  # without a heading the sequence is the question's, already in the header
+                prompt += f": <i>{inlines_html(name, title)}</i>"
+            front = f'<div class="qg-prompt">{prompt}</div><ol class="qg-seq">{items}</ol>'
             key = f"{si}.all" if whole else f"{si}.{n + 1}"
-            cards.append(ctx.card("sequence", key, ctx.header(hidden[0]), front, "", answers,
+            cards.append(ctx.card("sequence", key, ctx.header(head), front, "", answers,
                                   extra={"step": None if whole else n + 1, "steps": len(labels)}))
     return cards
 
@@ -421,7 +426,8 @@ def mcq_cards(ctx: _Context) -> list[Card]:
             a, b = sentence_spans(text)[0] if sentence_spans(text) else (0, len(text))
             body = _slice(body, a, b)
             parts, hidden = [plain(ctx.question), plain(body)], [[], []]
-            conceal(parts, hidden, [step.term])
+            if not conceal(parts, hidden, [step.term], doc.subject):
+                continue
             front = ('<div class="qg-prompt">Which term is described?</div>'
                      f"<p>{inlines_html(body, hidden[1], blank=True)}</p><ol class=\"qg-choices\">"
                      + "".join(f"<li>{escape(c)}</li>" for c in choices) + "</ol>")
