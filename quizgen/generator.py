@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from .model import DEFAULT_KINDS, Block, Card, Document, Inline, Section
 from .parser import blocks_of, strong_runs
 from .render import blocks_html, escape, inlines_html, plain
-from .text import content_stems, fold, is_trivial, sentence_spans, stem, word_count, words, find_term
+from .text import content_stems, find_term, fold, is_trivial, sentence_spans, tokens, word_count, words
 
 Span = tuple[int, int]
 
@@ -135,8 +135,9 @@ def _shift(spans: Iterable[Span], by: int) -> list[Span]:
     return [(a - by, b - by) for a, b in spans]
 
 
-def _visible_words(text: str, hidden: Sequence[Span]) -> list[tuple[int, int, str]]:
-    return [(a, b, w) for a, b, w in words(text) if not any(s < b and a < e for s, e in hidden)]
+def _visible_words(text: str, hidden: Sequence[Span]) -> list[tuple[int, int, str, str]]:
+    """(start, end, word, stem) of the words of `text` outside the hidden spans."""
+    return [t for t in tokens(text) if not any(s < t[1] and t[0] < e for s, e in hidden)]
 
 
 def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str], fixed: str = "") -> bool:
@@ -155,8 +156,7 @@ def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str], 
             continue
         seen = dict.fromkeys(want & always, 1 << 30)
         for text, spans in zip(parts, hidden):
-            for _, _, w in _visible_words(text, spans):
-                s = stem(w)
+            for *_, s in _visible_words(text, spans):
                 if s in want:
                     seen[s] = seen.get(s, 0) + 1
         if len(seen) < len(want):
@@ -165,7 +165,7 @@ def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str], 
             return False
         rarest = min(sorted(seen), key=lambda s: seen[s])
         for text, spans in zip(parts, hidden):
-            spans.extend((a, b) for a, b, w in _visible_words(text, spans) if stem(w) == rarest)
+            spans.extend((a, b) for a, b, _, s in _visible_words(text, spans) if s == rarest)
     return True
 
 

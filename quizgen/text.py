@@ -43,9 +43,21 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+@lru_cache(maxsize=8192)
+def tokens(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """Every word of `text` as (start, end, word, stem); cached, as the same sentence is read many times."""
+    return tuple((m.start(), m.end(), m.group(), stem(m.group())) for m in _WORD.finditer(text))
+
+
+@lru_cache(maxsize=8192)
+def stem_set(text: str) -> frozenset[str]:
+    """The stems of all words of `text`, to rule out a search before it starts."""
+    return frozenset(t[3] for t in tokens(text))
+
+
 def words(text: str) -> list[tuple[int, int, str]]:
     """Every word of `text` as (start, end, word)."""
-    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    return [(a, b, w) for a, b, w, _ in tokens(text)]
 
 
 @lru_cache(maxsize=65536)
@@ -57,15 +69,17 @@ def stem(word: str) -> str:
     return _STEMMER.stem(w)
 
 
+@lru_cache(maxsize=65536)
 def is_content(word: str) -> bool:
     """A word that carries meaning: not a stopword, not a single character."""
     w = fold(word)
     return len(w) > 1 and w not in STOPWORDS
 
 
-def content_stems(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def content_stems(text: str) -> frozenset[str]:
     """The stems of the meaningful words of a text: what a learner could recognise an answer by."""
-    return {stem(w) for _, _, w in words(text) if is_content(w)}
+    return frozenset(st for _, _, w, st in tokens(text) if is_content(w))
 
 
 def is_trivial(term: str) -> bool:
@@ -89,9 +103,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+    return len(tokens(text))
 
 
+@lru_cache(maxsize=8192)
 def is_abbreviation(term: str) -> bool:
     """'nAChRs', 'ACh', 'DNA': matched exactly, because stemming them would match unrelated words."""
     letters = [c for c in term if c.isalpha()]
@@ -105,11 +120,11 @@ def find_term(text: str, term: str) -> list[tuple[int, int]]:
     """
     if is_abbreviation(term):
         return [(m.start(), m.end()) for m in re.finditer(r"(?<!\w)" + re.escape(term.strip()) + r"(?!\w)", text)]
-    want = [stem(w) for _, _, w in words(term)]
-    if not want:
+    want = tuple(st for *_, st in tokens(term))
+    if not want or want[0] not in stem_set(text):
         return []
-    found, tokens, n = [], words(text), len(want)
-    for i in range(len(tokens) - n + 1):
-        if all(stem(tokens[i + k][2]) == want[k] for k in range(n)):
-            found.append((tokens[i][0], tokens[i + n - 1][1]))
+    found, toks, n = [], tokens(text), len(want)
+    for i in range(len(toks) - n + 1):
+        if toks[i][3] == want[0] and all(toks[i + k][3] == want[k] for k in range(1, n)):
+            found.append((toks[i][0], toks[i + n - 1][1]))
     return found
