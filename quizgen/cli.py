@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 import sys
 
 import click
@@ -34,6 +37,11 @@ def _output(ctx, param, value: str) -> str:
         format_for(value)
     except OutputError as e:
         raise click.BadParameter(str(e).split(": ", 1)[1]) from None
+    folder = os.path.dirname(os.path.abspath(value))
+    if os.path.isdir(value):
+        raise click.BadParameter(f"{value} is a folder")
+    if not os.path.isdir(folder):
+        raise click.BadParameter(f"folder {folder} does not exist")
     return value
 
 
@@ -70,14 +78,22 @@ def _progress(paths, quiet: bool):
     return bar, update
 
 
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _one_line(line: str) -> str:
+    """A report line as printed: control characters (a newline in a file name, say) shown as \\xNN."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", line)
+
+
 def _report_lines(report: pipeline.Report, quiet: bool, warnings: bool) -> None:
     for line in report.skipped:
-        click.echo(line, err=True)
+        click.echo(_one_line(line), err=True)
     if not quiet:
         for line in report.merged:
-            click.echo(line, err=True)
+            click.echo(_one_line(line), err=True)
         for line in report.warnings if warnings else [w for w in report.warnings if " id " in w]:
-            click.echo(f"warning: {line}", err=True)
+            click.echo(_one_line(f"warning: {line}"), err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,6 +120,7 @@ def build(paths, output, deck, kinds, base_url, max_size, jobs, strict, quiet):
         else:
             report = pipeline.build(paths, output, options)
     except pipeline.StrictError as e:
+        _report_lines(e.report, quiet, warnings=False)
         raise click.ClickException(str(e)) from None
     except QuizgenError as e:
         raise click.ClickException(str(e)) from None
@@ -150,13 +167,32 @@ def _add_quiz_commands() -> None:
 _add_quiz_commands()
 
 
+def _on_sigterm(main_pid: int):
+    """SIGTERM unwinds like Ctrl-C, so temporary files are removed and the previous output is kept."""
+
+    def handler(signum, frame):
+        if os.getpid() != main_pid:  # a worker process: end as it would have without us
+            os._exit(128 + signum)
+        raise SystemExit(128 + signum)
+
+    return handler
+
+
 def main() -> None:
-    """Console entry point: no traceback ever reaches a user."""
+    """Console entry point: no traceback ever reaches a user.
+
+    Exit status: the command's own (0, 1), 2 for usage errors, 130 when interrupted (143 on SIGTERM),
+    70 for a bug of ours."""
+    signal.signal(signal.SIGTERM, _on_sigterm(os.getpid()))
     try:
-        cli.main(prog_name="quizgen")
-    except KeyboardInterrupt:
+        code = cli.main(prog_name="quizgen", standalone_mode=False)
+    except click.ClickException as e:
+        e.show()
+        code = e.exit_code
+    except (click.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
         click.echo("interrupted", err=True)
-        sys.exit(130)
+        code = 130
     except Exception as e:  # a bug of ours: still one line, not a traceback
         click.echo(f"quizgen: internal error: {type(e).__name__}: {e}", err=True)
-        sys.exit(70)
+        code = 70
+    sys.exit(code if isinstance(code, int) else 0)

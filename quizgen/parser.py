@@ -28,6 +28,9 @@ MAX_SIZE = 1_000_000
 
 _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_MATH
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters (tab and newlines aside): never text, and harmful downstream (\\x1f is Anki's
+field separator, \\x1b starts terminal escape sequences). YAML escapes and entities such as &#31; make them."""
 _SUMMARY = re.compile(r"^\s*(in summary|in conclusion|to summari[sz]e|overall|in short)\b", re.I)
 _LATEX_N = frozenset(
     """neq ne nabla nu neg not notin ni nmid nleq ngeq nleqslant ngeqslant nless ngtr nsubseteq nsupseteq
@@ -39,7 +42,8 @@ _ESCAPES = re.compile(r"\\n([A-Za-z]*)|\$\$|\$|\\[()\[\]]|\\.", re.S)
 _CODE = re.compile(r"(```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)|`[^`\n]*`)", re.S)
 _PAREN_MATH = re.compile(r"\\\((.+?)\\\)", re.S)
 _BRACKET_MATH = re.compile(r"\\\[(.+?)\\\]", re.S)
-_SPACED_MATH = re.compile(r"(?<![\\$])\$[ \t]+([^$\n]*?[^$\s])[ \t]+\$(?![$\d])")
+# '$ x $': the opening '$' starts a word (so it is not the closing '$' of '$a$ and $b$'), the closing one ends one
+_SPACED_MATH = re.compile(r"(?<![^\s(\[])\$[ \t]+([^$\n]*?[^$\s])[ \t]+\$(?![$\w])")
 
 
 # ---------------------------------------------------------------------------------------------- files
@@ -55,6 +59,8 @@ def read_file(path: str, max_size: int = MAX_SIZE) -> Document:
             data = f.read(max_size + 1)
     except OSError as e:
         raise ParseError(path, f"cannot read file: {e.strerror or e}") from None
+    if len(data) > max_size:  # it grew after it was measured
+        raise ParseError(path, f"file is over the {max_size:,}-byte limit (raise it with --max-size)")
     return parse(data, path)
 
 
@@ -65,12 +71,12 @@ def parse(data: bytes, path: str = "<document>") -> Document:
 
 
 def _decode(data: bytes, path: str) -> str:
-    if not data.strip():
-        raise ParseError(path, "empty file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise ParseError(path, f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); save it as UTF-8") from None
+    if not text.strip():
+        raise ParseError(path, "empty file")
     if "\x00" in text:
         raise ParseError(path, "binary data, not a text document")
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -92,7 +98,9 @@ def _front_matter(text: str, path: str) -> dict:
         line = e.problem_mark.line + 2 if e.problem_mark else None
         raise ParseError(path, f"YAML error: {e.problem or e.context}", line) from None
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as e:
-        raise ParseError(path, f"YAML error: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+        # one line, without advice meant for programmers ('; use sys.set_int_max_str_digits() ...')
+        message = str(e).splitlines()[0].split("; ")[0] if str(e) else type(e).__name__
+        raise ParseError(path, f"YAML error: {message}") from None
     if not isinstance(fields, dict):
         raise ParseError(path, f"front matter is {_kind(fields)}, not a mapping of fields", 2)
     return fields
@@ -102,7 +110,9 @@ def _front_matter(text: str, path: str) -> dict:
 
 
 def _kind(value) -> str:
-    names = {list: "a list", dict: "a mapping", type(None): "empty", bool: "true/false"}
+    """What a YAML value is, in a user's words."""
+    names = {list: "a list", dict: "a mapping", type(None): "empty", bool: "true/false", str: "text", int: "a number",
+             float: "a number", bytes: "binary data", set: "a set", _dt.date: "a date", _dt.datetime: "a date"}
     return names.get(type(value), f"a {type(value).__name__}")
 
 
@@ -113,7 +123,7 @@ def _text_field(fields: dict, name: str, path: str) -> str:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int, float, _dt.date)):
         raise ParseError(path, f"'{name}' must be text, not {_kind(value)}")
-    return str(value).strip()
+    return _clean(str(value)).strip()
 
 
 def _document(fields: dict, path: str) -> Document:
@@ -155,15 +165,22 @@ def _document(fields: dict, path: str) -> Document:
 def _key(fields: dict, path: str) -> str:
     """The document's id as text; a document without one is keyed by its file name."""
     value = fields.get("id")
-    if isinstance(value, bool) or isinstance(value, (list, dict, float)):
+    if isinstance(value, float):
+        raise ParseError(path, "'id' must be a whole number or text, not a decimal number")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, str, _dt.date))):
         raise ParseError(path, f"'id' must be a number or text, not {_kind(value)}")
     if value is None or not str(value).strip():
         return "file:" + os.path.splitext(os.path.basename(path))[0]
     return _one_line(str(value))
 
 
+def _clean(text: str) -> str:
+    """Text without control characters; those that act as spaces become one."""
+    return _CONTROL.sub(lambda m: " " if m.group().isspace() else "", text)
+
+
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    return " ".join(_clean(str(text)).split())
 
 
 def _seo_subject(seo: dict) -> str:
@@ -294,6 +311,7 @@ class _Walker:
         self.code: list[str] | None = None
 
     def add(self, kind: str, text: str) -> None:
+        text = _clean(text)
         if self.code is not None:
             self.code.append(text)
             return

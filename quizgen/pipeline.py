@@ -96,7 +96,11 @@ class Report:
 
 
 class StrictError(QuizgenError):
-    """--strict and some input was skipped: nothing is written."""
+    """--strict and some input was skipped: nothing is written. `report` says what was skipped."""
+
+    def __init__(self, message: str, report: Report):
+        super().__init__(message)
+        self.report = report
 
 
 def _size(n: int) -> str:
@@ -140,6 +144,8 @@ def find_files(paths: Iterable[str | os.PathLike]) -> tuple[list[str], list[str]
                 found.append(top)
         elif os.path.islink(top):
             problems.append(f"{top}: broken symbolic link")
+        elif os.path.exists(top):  # a pipe, socket or device: reading it could block or never end
+            problems.append(f"{top}: not a regular file")
         else:
             problems.append(f"{top}: no such file or folder")
     return found, problems
@@ -172,7 +178,11 @@ def _process(path: str, options: BuildOptions) -> _Done:
     except RecursionError:
         return _Done(path, error=f"{path}: the document is nested too deeply to read")
     fingerprint = hashlib.blake2b(f"{doc.question}\x1f{doc.answer}".encode(), digest_size=12).hexdigest()
-    done = _Done(path, doc.key, fingerprint, int(os.stat(path).st_mtime), cards)
+    try:
+        mtime = int(os.stat(path).st_mtime)
+    except OSError:  # removed since it was read: what was read still builds
+        mtime = 0
+    done = _Done(path, doc.key, fingerprint, mtime, cards)
     if not doc.bold_terms:
         done.warnings.append(f"{path}: no bold terms (only question and keyword cards)")
     if not doc.sections:
@@ -255,7 +265,7 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
             yield card
     report.quality = figures
     if options.strict and report.skipped:
-        raise StrictError(f"{len(report.skipped)} input(s) skipped and --strict is on: nothing written")
+        raise StrictError(f"{len(report.skipped)} input(s) skipped and --strict is on: nothing written", report)
 
 
 def build(paths: Iterable[str | os.PathLike], output: str | os.PathLike, options: BuildOptions = BuildOptions(),

@@ -2,13 +2,17 @@
 
 Every character of source text is escaped here and nowhere else. The only tags that can appear are the
 ones written below (p, b, i, code, pre, a, br, ul, ol, li, h4, table, tr, th, td, div, span), links only
-to http(s)/mailto, and source text that looks like Anki syntax ({{c1::...}}, {{Front}}) stays literal
-because braces leave as entities.
+to http(s)/mailto, and source text that looks like Anki syntax ({{c1::...}}, {{Front}}, [sound:...],
+[latex]...) stays literal because braces and brackets leave as entities. Anki matches its syntax in the
+raw field; MathJax, though, reads the text after entities are decoded, so a '\\(' or '\\[' in source
+text gets an invisible WORD JOINER after its backslash, and math that would make links or markup
+(\\href, \\style, ...) is shown as code instead of being typeset.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 
 from .model import Block, Inline
@@ -16,14 +20,32 @@ from .model import Block, Inline
 Span = tuple[int, int]
 
 
+WORD_JOINER = "\u2060"
+"""Invisible, and enough to stop MathJax reading a '\\(' or '\\[' in source text as the start of math."""
+
+_MATH_OPENER = re.compile(r"\\(?=[(\[])")
+_UNSAFE_TEX = re.compile(r"\\(?:href|url|style|class|cssId|require|data|mmlToken|html\w*)(?![A-Za-z])")
+"""MathJax commands that make links, classes, styles or load extensions: never typeset from a source."""
+
+
+def escape_code(text: str) -> str:
+    """HTML-escape text shown as code (MathJax never reads code) and defuse Anki's syntax."""
+    return (html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;").replace("::", ":&#58;")
+            .replace("[", "&#91;"))
+
+
 def escape(text: str) -> str:
-    """HTML-escape source text and defuse Anki's template and cloze syntax."""
-    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;").replace("::", ":&#58;")
+    """HTML-escape source text and defuse Anki's template, cloze and media syntax and MathJax's delimiters."""
+    return escape_code(_MATH_OPENER.sub("\\\\" + WORD_JOINER, text))
 
 
 def math(tex: str, display: bool = False) -> str:
-    """MathJax as Anki wants it: \\(...\\) or \\[...\\]; '}}' is split so it never closes a cloze."""
-    tex = html.escape(tex.strip(), quote=False)
+    """MathJax as Anki wants it: \\(...\\) or \\[...\\]; '}}' is split so it never closes a cloze.
+
+    Math that uses a command that makes links or markup is shown as its source, as code."""
+    if _UNSAFE_TEX.search(tex):
+        return f"<code>{escape_code(('$$%s$$' if display else '$%s$') % tex.strip())}</code>"
+    tex = html.escape(tex.strip(), quote=False).replace("[", "&#91;")
     while "}}" in tex or "{{" in tex:
         tex = tex.replace("}}", "} }").replace("{{", "{ {")
     tex = tex.replace("::", ": :")
@@ -36,7 +58,7 @@ def _piece(inline: Inline, text: str) -> str:
     elif inline.kind == "math_display":
         out = math(text, display=True)
     elif inline.kind == "code":
-        out = f"<code>{escape(text)}</code>"
+        out = f"<code>{escape_code(text)}</code>"
     elif inline.kind == "break":
         return "<br>"
     else:
@@ -130,7 +152,7 @@ def block_html(block: Block) -> str:
     if block.kind == "heading":
         return f"<h4>{inlines_html(block.inlines)}</h4>"
     if block.kind == "code":
-        return f"<pre><code>{escape(block.code)}</code></pre>"
+        return f"<pre><code>{escape_code(block.code)}</code></pre>"
     if block.kind == "table":
         rows = []
         for n, row in enumerate(block.rows):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -23,11 +24,20 @@ def format_for(path: str) -> str:
 
 
 @contextmanager
-def atomic_path(path: str, suffix: str = ".tmp") -> Iterator[str]:
-    """A temporary path beside `path` that replaces it only when the block succeeds.
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while a temporary file is made and recorded, so an interruption can
+    never fall between the two and leave the file behind (they arrive, as usual, right after)."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
-    An interrupted or failed write leaves no partial file and the previous output untouched.
-    """
+
+def _temp_beside(path: str, suffix: str) -> str:
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise OutputError(f"{path}: folder {folder} does not exist")
@@ -36,20 +46,41 @@ def atomic_path(path: str, suffix: str = ".tmp") -> Iterator[str]:
     except OSError as e:
         raise OutputError(f"{path}: cannot write here: {e.strerror}") from None
     os.close(fd)
+    return tmp
+
+
+@contextmanager
+def atomic_path(path: str, suffix: str = ".tmp") -> Iterator[str]:
+    """A temporary path beside `path` that replaces it only when the block succeeds.
+
+    An interrupted or failed write leaves no partial file and the previous output untouched.
+    """
+    made: list[str] = []
     try:
-        yield tmp
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        with _signals_held():
+            made.append(_temp_beside(path, suffix))
+        yield made[0]
+        try:
+            os.chmod(made[0], 0o644)
+            os.replace(made[0], path)
+        except OSError as e:
+            raise OutputError(f"{path}: cannot write: {e.strerror or e}") from None
     except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
+        for tmp in made:
+            with suppress(OSError):
+                os.unlink(tmp)
         raise
 
 
-def scratch_path(beside: str, suffix: str) -> str:
-    """A temporary file beside the output (never in the system temp folder); the caller removes it."""
-    folder = os.path.dirname(os.path.abspath(beside))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(beside) + ".", suffix=suffix)
-    os.close(fd)
-    return tmp
-
+@contextmanager
+def scratch_path(beside: str, suffix: str) -> Iterator[str]:
+    """A temporary file beside the output (never in the system temp folder), removed however the block ends."""
+    made: list[str] = []
+    try:
+        with _signals_held():
+            made.append(_temp_beside(beside, suffix))
+        yield made[0]
+    finally:
+        for tmp in made:
+            with suppress(OSError):
+                os.unlink(tmp)

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 import zipfile
 from collections.abc import Iterable, Mapping
-from contextlib import suppress
 
 import genanki
 from genanki.apkg_col import APKG_COL
@@ -123,15 +121,11 @@ def note_fields(card: Card) -> tuple[int, list[str]]:
 
 def write(cards: Iterable[Card], path: str, *, root: str = DEFAULT_DECK, mtimes: Mapping[str, int] = {}) -> int:
     """Write an .apkg atomically; returns the number of notes. Cards of kind mcq are not Anki's."""
-    db = scratch_path(path, ".db")
-    try:
+    with scratch_path(path, ".db") as db:
         count = _fill(db, cards, root, mtimes)
         with atomic_path(path) as tmp:
             _zip(db, tmp)
         return count
-    finally:
-        with suppress(OSError):
-            os.unlink(db)
 
 
 def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int]) -> int:

@@ -1,0 +1,66 @@
+"""benchmarks/: the corpus generator makes valid, varied documents and run.py's pieces work on a tiny corpus.
+
+No timing is asserted here: the targets belong to the benchmark itself (`python benchmarks/run.py`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import yaml
+
+import quizgen
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import make_corpus  # noqa: E402
+import run  # noqa: E402
+
+
+def test_corpus_is_valid_varied_and_deterministic(tmp_path):
+    paths = make_corpus.make(tmp_path / "a", 60, seed=3)
+    assert len(paths) == 60
+    docs = [quizgen.read_file(str(p)) for p in paths]
+    assert len({d.key for d in docs}) == 60 and all(d.key.isdigit() for d in docs)
+    assert len({d.question for d in docs}) == 60
+    assert len({d.answer for d in docs}) == 60
+    assert all(3_000 <= p.stat().st_size <= 10_000 for p in paths)
+    assert len({d.subject for d in docs}) >= 8
+    for p in paths[:10]:  # the real layout: folded scalars, the answer on one line with literal \n
+        text = p.read_text(encoding="utf-8")
+        assert "\nanswer: >-\n    " in text and "\\n\\n" in text and text.endswith("---\n\n&nbsp;")
+        front = yaml.safe_load(text.split("\n---\n")[0][4:])
+        assert front["title"] == front["question"] and isinstance(front["id"], int)
+    again = make_corpus.make(tmp_path / "b", 60, seed=3)
+    assert [p.read_bytes() for p in paths] == [p.read_bytes() for p in again]
+    other = make_corpus.make(tmp_path / "c", 20, seed=4)
+    assert [p.read_bytes() for p in paths[:20]] != [p.read_bytes() for p in other]
+
+
+def test_questions_stay_distinct_past_keyword_pairs():
+    seed = make_corpus.load_seeds()[0]
+    many = make_corpus.questions(seed, 2_000, "1")
+    assert len(set(many)) == 2_000 and many[0] == seed.question
+
+
+def test_floor_and_memory_sampling(tmp_path):
+    make_corpus.make(tmp_path, 30)
+    assert run.floor_once(tmp_path) == 30
+    assert run.floor(tmp_path, repeat=1) > 0
+    assert run.tree_rss(os.getpid()) > 1 << 20
+
+
+def test_bench_on_a_tiny_corpus_checks_jobs_determinism(tmp_path):
+    lines: list[str] = []
+    # 70 files: over pipeline.PARALLEL_FROM (64), so --jobs 2 really uses worker processes
+    result = run.bench(70, 2, str(tmp_path), 1, 1, out=lines.append, formats=("json",))
+    assert result["identical"] == {"json": True}
+    assert result["floor"] > 0 and result["build"] > 0 and result["peak_mib"] > 10
+    text = "\n".join(lines)
+    assert "build .json (jobs 2)" in text and "build .json (jobs 1)" in text and "identical" in text
+    kept = tmp_path / "docs70-seed1"
+    assert len(run.files_of(kept)) == 70 and (kept / run.MARKER).is_file()
+    before = {p: p.stat().st_mtime_ns for p in run.files_of(kept)}
+    run.corpus(70, 1, str(tmp_path))  # a kept corpus is reused, not remade
+    assert before == {p: p.stat().st_mtime_ns for p in run.files_of(kept)}
