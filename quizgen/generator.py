@@ -29,6 +29,16 @@ MAX_TERM_WORDS = 8
 LONG_SENTENCE = 45
 """Words after which a cloze sentence is cut down to a window around its answer."""
 
+BACK_WORDS = 150
+"""A cloze's whole step or paragraph goes on its back up to this length."""
+
+MAX_SEQUENCE = 20
+"""Longest list learnt as a sequence: past this, order is not a fact anyone learns step by step."""
+
+MAX_PER_KIND = 100
+"""Most cards of one kind one document makes (real ones make under 20): a bound on the work a hostile
+document can ask for."""
+
 DEFAULT_BASE_URL = "https://www.quicktakes.io"
 """Where site-relative `url` fields point (change with --base-url)."""
 
@@ -72,6 +82,7 @@ class _Context:
     subject_html: str = ""
     source_url: str = ""
     sentences: dict = field(default_factory=dict)
+    rendered: dict = field(default_factory=dict)
     clozed: set = field(default_factory=set)
 
     def __post_init__(self):
@@ -94,6 +105,11 @@ class _Context:
         """'Subject · Question', with the given spans of the question hidden in the card's deletion."""
         topic = inlines_html(self.question, hidden, blank=blank)
         return f'{self.subject_html}<span class="qg-sep"> · </span><span class="qg-topic">{topic}</span>'
+
+    def block_html(self, index: int, block: Block) -> str:
+        if index not in self.rendered:
+            self.rendered[index] = blocks_html([block])
+        return self.rendered[index]
 
     def sentence_spans(self, index: int, text: str) -> list[Span]:
         if index not in self.sentences:
@@ -229,7 +245,7 @@ def _long_term_cards(ctx: _Context) -> list[Card]:
     cards, wanted = [], {fold(t): n for n, t in enumerate(ctx.doc.bold_terms)
                          if not is_trivial(t) and word_count(t) > MAX_TERM_WORDS}
     for index, inlines, block, span, term in _bold_occurrences(ctx.doc):
-        if fold(term) not in wanted:
+        if fold(term) not in wanted or len(cards) >= MAX_PER_KIND:
             continue
         n = wanted.pop(fold(term))
         a, b = _sentence_at(ctx, index, inlines, span)
@@ -259,7 +275,7 @@ def step_cards(ctx: _Context) -> list[Card]:
     for si, section in enumerate(ctx.doc.sections):
         name = section.heading
         for step in section.steps:
-            if not step.term or not plain(step.body).strip():
+            if not step.term or not plain(step.body).strip() or len(cards) >= MAX_PER_KIND:
                 continue
             where = f" of <i>{escape(name)}</i>" if name else ""
             front = (f'<div class="qg-prompt">Step {step.number} of {len(section.steps)}{where}</div>'
@@ -318,14 +334,18 @@ def cloze_cards(ctx: _Context) -> list[Card]:
         key = fold(term)
         if key not in wanted or key in done:
             continue
+        if len(cards) >= MAX_PER_KIND:
+            break
         a, b = _sentence_at(ctx, index, inlines, span)
         made = _cloze_front(ctx, _slice(inlines, a, b), [(span[0] - a, span[1] - a)], [term], _step_prefix(block))
         if made is None:
             continue
         done.add(key)
         ctx.clozed.add(key)
-        whole = (a, b) == (0, len(plain(inlines)))
-        back = blocks_html([block]) if not whole and block.kind != "table" else ""
+        text = plain(inlines)
+        # the whole step or paragraph on the back, when the front showed only part of it
+        partial = (a, b) != (0, len(text)) and block.kind != "table" and word_count(text) <= BACK_WORDS
+        back = ctx.block_html(index, block) if partial else ""
         cards.append(ctx.card("cloze", str(wanted[key]), made[0], made[1], back, (term,)))
     return cards
 
@@ -349,7 +369,7 @@ def sequence_cards(ctx: _Context) -> list[Card]:
     for si, section in enumerate(doc.sections):
         labels = [_label(s) for s in section.steps]
         texts = [plain(x).strip() for x in labels]
-        if len(labels) < 3 or any(is_trivial(t) for t in texts):
+        if not 3 <= len(labels) <= MAX_SEQUENCE or any(is_trivial(t) for t in texts):
             continue
         name = (Inline("text", section.heading),) if section.heading else ()
         for n in range(len(labels) + 1):
@@ -380,7 +400,7 @@ def keyword_cards(ctx: _Context) -> list[Card]:
     doc, cards = ctx.doc, []
     prose = _prose(doc)
     bold = {fold(t) for t in doc.bold_terms} if "cloze" in ctx.options.kinds else set()
-    for kw in doc.keywords:
+    for kw in doc.keywords[:MAX_PER_KIND]:
         if not _term_ok(kw) or fold(kw) in bold or fold(kw) in ctx.clozed:
             continue
         best = None
@@ -413,7 +433,7 @@ def mcq_cards(ctx: _Context) -> list[Card]:
     for si, section in enumerate(doc.sections):
         terms = [s.term for s in section.steps if _term_ok(s.term)]
         for step in section.steps:
-            if not _term_ok(step.term) or not plain(step.body).strip():
+            if not _term_ok(step.term) or not plain(step.body).strip() or len(cards) >= MAX_PER_KIND:
                 continue
             distractors = _distractors(step.term, terms + pool)
             if len(distractors) < 3:
@@ -446,6 +466,8 @@ def _distractors(answer: str, candidates: Iterable[str]) -> list[str]:
             continue
         seen.add(fold(c))
         out.append(c)
+        if len(out) == 3:
+            break
     return out
 
 
