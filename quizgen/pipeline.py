@@ -85,7 +85,7 @@ class Report:
     def summary(self) -> str:
         """The one-line summary a build prints."""
         kinds = ", ".join(f"{self.cards[k]} {k}" for k in CARD_KINDS if self.cards[k])
-        parts = [f"{self.read} documents read"]
+        parts = [f"{self.read} document{'' if self.read == 1 else 's'} read"]
         if self.merged:
             parts.append(f"{len(self.merged)} merged")
         parts.append(f"{len(self.skipped)} skipped")
@@ -177,6 +177,8 @@ def _process(path: str, options: BuildOptions) -> _Done:
         return _Done(path, error=str(e))
     except RecursionError:
         return _Done(path, error=f"{path}: the document is nested too deeply to read")
+    except Exception as e:  # a bug of ours met on this document: it costs this file, never the build
+        return _Done(path, error=f"{path}: could not make cards (internal error: {type(e).__name__}: {e})")
     fingerprint = hashlib.blake2b(f"{doc.question}\x1f{doc.answer}".encode(), digest_size=12).hexdigest()
     try:
         mtime = int(os.stat(path).st_mtime)

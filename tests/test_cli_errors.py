@@ -229,19 +229,32 @@ def test_no_traceback_reaches_a_user(mixed, tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
 
 
-def test_even_a_bug_is_one_line_not_a_traceback(tmp_path):
-    write_doc(tmp_path / "in", "a.md")
+def _run_with_bug(tmp_path, target: str):
     code = ("import sys, quizgen.pipeline as p\n"
             "def boom(*a, **k): raise ZeroDivisionError('simulated bug')\n"
-            "p.generate = boom\n"
+            f"p.{target} = boom\n"
             "from quizgen.cli import main\n"
             f"sys.argv = ['quizgen', 'build', {str(tmp_path / 'in')!r}, '-o', {str(tmp_path / 'd.json')!r}]\n"
             "main()\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+
+def test_even_a_bug_is_one_line_not_a_traceback(tmp_path):
+    write_doc(tmp_path / "in", "a.md")
+    proc = _run_with_bug(tmp_path, "find_files")
     assert "Traceback" not in proc.stderr
     assert proc.returncode == 70
     assert lines(proc.stderr) == ["quizgen: internal error: ZeroDivisionError: simulated bug"]
     assert sorted(os.listdir(tmp_path)) == ["in"]
+
+
+def test_a_bug_met_on_one_document_costs_that_file_not_the_build(tmp_path):
+    a = write_doc(tmp_path / "in", "a.md")
+    proc = _run_with_bug(tmp_path, "generate")
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 1
+    assert lines(proc.stderr) == [f"{a}: could not make cards (internal error: ZeroDivisionError: simulated bug)"]
+    assert (tmp_path / "d.json").exists()
 
 
 @pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])

@@ -400,7 +400,7 @@ def test_identical_documents_are_merged(tmp_path):
     report = pipeline.check([tmp_path])
     assert report.read == 1 and report.skipped == [] and report.exit_code == 0
     assert report.merged == [f"{second}: same document as {first} (merged)"]
-    assert "1 documents read, 1 merged, 0 skipped" in report.summary()
+    assert "1 document read, 1 merged, 0 skipped" in report.summary()
 
 
 def test_different_documents_with_one_id_both_build_with_distinct_card_ids(tmp_path):
