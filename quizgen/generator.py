@@ -19,7 +19,8 @@ from dataclasses import dataclass, field, replace
 from .model import DEFAULT_KINDS, Block, Card, Document, Inline, Section
 from .parser import blocks_of, strong_runs
 from .render import blocks_html, escape, inlines_html, plain
-from .text import content_stems, find_term, fold, is_trivial, sentence_spans, tokens, word_count, words
+from .text import (content_stems, find_term, fold, is_abbreviation, is_trivial, sentence_spans, stem_set, tokens,
+                   word_count, words)
 
 Span = tuple[int, int]
 
@@ -83,6 +84,8 @@ class _Context:
     source_url: str = ""
     sentences: dict = field(default_factory=dict)
     rendered: dict = field(default_factory=dict)
+    prose: list = field(default_factory=list)
+    stems: dict | None = None
     clozed: set = field(default_factory=set)
 
     def __post_init__(self):
@@ -91,6 +94,19 @@ class _Context:
         self.question = parsed[0].inlines if parsed and parsed[0].inlines else (Inline("text", doc.question),)
         self.subject_html = f'<span class="qg-subject">{escape(doc.subject)}</span>'
         self.source_url = source_url(doc.url, self.options.base_url)
+        self.prose = _prose(doc)
+
+    def prose_with(self, term: str) -> list[tuple[int, tuple[Inline, ...], Block, str]]:
+        """The runs of prose that can hold `term`: those with its first word's stem (all, for an abbreviation)."""
+        if is_abbreviation(term):
+            return [p for p in self.prose if term.strip() in p[3]]
+        first = next((t[3] for t in tokens(term)), None)
+        if self.stems is None:
+            self.stems = {}
+            for n, p in enumerate(self.prose):
+                for s in stem_set(p[3]):
+                    self.stems.setdefault(s, []).append(n)
+        return [self.prose[n] for n in self.stems.get(first, ())]
 
     def card(self, kind: str, key: str, context: str, front: str, back: str = "", answers: Sequence[str] = (),
              **extra) -> Card:
@@ -153,6 +169,8 @@ def _shift(spans: Iterable[Span], by: int) -> list[Span]:
 
 def _visible_words(text: str, hidden: Sequence[Span]) -> list[tuple[int, int, str, str]]:
     """(start, end, word, stem) of the words of `text` outside the hidden spans."""
+    if not hidden:
+        return list(tokens(text))
     return [t for t in tokens(text) if not any(s < t[1] and t[0] < e for s, e in hidden)]
 
 
@@ -244,7 +262,7 @@ def _long_term_cards(ctx: _Context) -> list[Card]:
     its sentence with a blank -> the phrase."""
     cards, wanted = [], {fold(t): n for n, t in enumerate(ctx.doc.bold_terms)
                          if not is_trivial(t) and word_count(t) > MAX_TERM_WORDS}
-    for index, inlines, block, span, term in _bold_occurrences(ctx.doc):
+    for index, inlines, block, span, term in _bold_occurrences(ctx):
         if fold(term) not in wanted or len(cards) >= MAX_PER_KIND:
             continue
         n = wanted.pop(fold(term))
@@ -255,10 +273,9 @@ def _long_term_cards(ctx: _Context) -> list[Card]:
     return cards
 
 
-def _bold_occurrences(doc: Document):
+def _bold_occurrences(ctx: _Context):
     """(prose index, inlines, block, span of the term, term) for each bold run of the answer's prose."""
-    for index, inlines, block in _prose(doc):
-        text = plain(inlines)
+    for index, inlines, block, text in ctx.prose:
         offsets = [0]
         for x in inlines:
             offsets.append(offsets[-1] + len(x.text))
@@ -290,12 +307,13 @@ def _subitems_html(blocks: Sequence[Block]) -> str:
     return blocks_html(replace(b, depth=b.depth - 1) for b in blocks) if blocks else ""
 
 
-def _prose(doc: Document) -> list[tuple[int, tuple[Inline, ...], Block]]:
-    """Every run of text a cloze can be cut from: paragraphs, list items and table rows, in order."""
+def _prose(doc: Document) -> list[tuple[int, tuple[Inline, ...], Block, str]]:
+    """Every run of text a cloze can be cut from (paragraphs, list items, table rows) in order, with its
+    plain text."""
     out = []
     for i, block in enumerate(doc.blocks):
         if block.kind in ("paragraph", "item"):
-            out.append((i, block.inlines, block))
+            out.append((i, block.inlines, block, plain(block.inlines)))
         elif block.kind == "table":
             for r, row in enumerate(block.rows[1:], 1):
                 cells: list[Inline] = []
@@ -303,7 +321,7 @@ def _prose(doc: Document) -> list[tuple[int, tuple[Inline, ...], Block]]:
                     if n:
                         cells.append(Inline("text", " — "))
                     cells.extend(cell)
-                out.append((i * 1000 + r, tuple(cells), block))
+                out.append((i * 1000 + r, tuple(cells), block, plain(cells)))
     return out
 
 
@@ -330,7 +348,7 @@ def cloze_cards(ctx: _Context) -> list[Card]:
     doc, cards = ctx.doc, []
     wanted = {fold(t): n for n, t in enumerate(doc.bold_terms) if _term_ok(t)}
     done: set[str] = set()
-    for index, inlines, block, span, term in _bold_occurrences(doc):
+    for index, inlines, block, span, term in _bold_occurrences(ctx):
         key = fold(term)
         if key not in wanted or key in done:
             continue
@@ -398,19 +416,17 @@ def sequence_cards(ctx: _Context) -> list[Card]:
 def keyword_cards(ctx: _Context) -> list[Card]:
     """Each keyword that occurs in the answer, hidden in the best sentence that carries it."""
     doc, cards = ctx.doc, []
-    prose = _prose(doc)
     bold = {fold(t) for t in doc.bold_terms} if "cloze" in ctx.options.kinds else set()
     for kw in doc.keywords[:MAX_PER_KIND]:
         if not _term_ok(kw) or fold(kw) in bold or fold(kw) in ctx.clozed:
             continue
         best = None
-        for order, (index, inlines, block) in enumerate(prose):
-            text = plain(inlines)
+        for index, inlines, block, text in ctx.prose_with(kw):
             for span in find_term(text, kw):
                 a, b = _sentence_at(ctx, index, inlines, span)
                 n = word_count(text[a:b])
                 score = (3 * (fold(text[span[0]:span[1]]) == fold(kw)) + (8 <= n <= 40) * 2 + (5 <= n <= 60)
-                         + (block.kind == "paragraph") * 0.5 - order * 0.01)
+                         + (block.kind == "paragraph") * 0.5 - index * 1e-6)
                 if best is None or score > best[0]:
                     best = (score, index, inlines, block, span, (a, b))
         if best is None:

@@ -141,7 +141,8 @@ def _document(fields: dict, path: str) -> Document:
         raise ParseError(path, "the answer is empty")
 
     seo = fields.get("seo") if isinstance(fields.get("seo"), dict) else {}
-    blocks = blocks_of(unescape_answer(answer))
+    answer = unescape_answer(answer)
+    blocks = blocks_of(answer)
     sections = _sections(blocks)
     return Document(
         key=_key(fields, path),
@@ -158,7 +159,7 @@ def _document(fields: dict, path: str) -> Document:
         date=_text_field(fields, "date", path),
         description=_one_line(seo.get("page_description")) if isinstance(seo.get("page_description"), str) else "",
         related=_related(fields),
-        answer=unescape_answer(answer),
+        answer=answer,
     )
 
 

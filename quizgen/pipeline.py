@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import signal
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -163,6 +164,8 @@ class _Done:
     fingerprint: str = ""
     mtime: int = 0
     cards: list[Card] = field(default_factory=list)
+    fronts: list[bytes] = field(default_factory=list)
+    """a digest of each card's front, for the deck-wide duplicate check"""
     error: str = ""
     warnings: list[str] = field(default_factory=list)
     figures: quality.Figures | None = None
@@ -184,7 +187,8 @@ def _process(path: str, options: BuildOptions) -> _Done:
         mtime = int(os.stat(path).st_mtime)
     except OSError:  # removed since it was read: what was read still builds
         mtime = 0
-    done = _Done(path, doc.key, fingerprint, mtime, cards)
+    fronts = [hashlib.blake2b(front_key(c).encode(), digest_size=16).digest() for c in cards]
+    done = _Done(path, doc.key, fingerprint, mtime, cards, fronts)
     if not doc.bold_terms:
         done.warnings.append(f"{path}: no bold terms (only question and keyword cards)")
     if not doc.sections:
@@ -210,9 +214,21 @@ def _results(files: Sequence[str], options: BuildOptions) -> Iterator[_Done]:
             yield _process(path, options)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(jobs) as pool:
+    pool = multiprocessing.get_context(method).Pool(jobs, initializer=_worker_signals)
+    try:
         chunk = max(1, min(32, len(files) // (jobs * 8)))
         yield from pool.imap(_run, ((p, options) for p in files), chunksize=chunk)
+        pool.close()  # all done: let the workers finish on their own
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _worker_signals() -> None:
+    """Workers leave Ctrl-C to the main process and die at once on SIGTERM (how the pool stops them),
+    whatever handlers the main process had when it forked them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 # ---------------------------------------------------------------------------------------------- whole build
@@ -257,8 +273,7 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
             figures.add(done.figures)
         if mtimes is not None:
             mtimes[done.key] = done.mtime
-        for card in doc_cards:
-            key = hashlib.blake2b(front_key(card).encode(), digest_size=16).digest()
+        for card, key in zip(doc_cards, done.fronts):
             if key in fronts:
                 report.duplicate_fronts += 1
                 continue

@@ -14,6 +14,7 @@ import json
 import sqlite3
 import zipfile
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 import genanki
 from genanki.apkg_col import APKG_COL
@@ -102,12 +103,16 @@ def deck_name(root: str, subject: str) -> str:
 
 def source_html(card: Card) -> str:
     """The Source field: a link to the page and its date."""
+    return _source_html(card.source_url, card.date)
+
+
+@lru_cache(maxsize=64)
+def _source_html(url: str, date: str) -> str:  # the same for every card of a document: made once
     parts = []
-    if card.source_url:
-        shown = card.source_url.split("://", 1)[-1]
-        parts.append(f'Source: <a href="{escape(card.source_url)}">{escape(shown)}</a>')
-    if card.date:
-        parts.append(f"Posted {escape(card.date)}")
+    if url:
+        parts.append(f'Source: <a href="{escape(url)}">{escape(url.split("://", 1)[-1])}</a>')
+    if date:
+        parts.append(f"Posted {escape(date)}")
     return " · ".join(parts)
 
 
@@ -143,7 +148,7 @@ def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int]) 
             if card.kind == "mcq":
                 continue
             name = deck_name(root, card.subject)
-            did = decks.setdefault(name, deck_id(name))
+            did = decks.get(name) or decks.setdefault(name, deck_id(name))
             mid, fields = note_fields(card)
             mod = max(FORMAT_EPOCH, int(mtimes.get(card.doc_key, 0)))
             nid, cid = next_id, next_id + 1
