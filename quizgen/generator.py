@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from .model import DEFAULT_KINDS, Block, Card, Document, Inline, Section
 from .parser import blocks_of, strong_runs
-from .render import blocks_html, escape, inlines_html, plain
+from .render import blocks_html, escape, inlines_html, merge_spans, plain
 from .text import (content_stems, find_term, fold, is_abbreviation, is_trivial, sentence_spans, stem_set, tokens,
                    word_count, words)
 
@@ -169,9 +169,16 @@ def _shift(spans: Iterable[Span], by: int) -> list[Span]:
 
 def _visible_words(text: str, hidden: Sequence[Span]) -> list[tuple[int, int, str, str]]:
     """(start, end, word, stem) of the words of `text` outside the hidden spans."""
+    toks = tokens(text)
     if not hidden:
-        return list(tokens(text))
-    return [t for t in tokens(text) if not any(s < t[1] and t[0] < e for s, e in hidden)]
+        return list(toks)
+    spans, out, j = merge_spans(text, hidden), [], 0
+    for t in toks:  # both in order: one sweep
+        while j < len(spans) and spans[j][1] <= t[0]:
+            j += 1
+        if j == len(spans) or spans[j][0] >= t[1]:
+            out.append(t)
+    return out
 
 
 def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str], fixed: str = "") -> bool:
