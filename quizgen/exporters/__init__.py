@@ -50,29 +50,6 @@ def _temp_beside(path: str, suffix: str) -> str:
 
 
 @contextmanager
-def atomic_path(path: str, suffix: str = ".tmp") -> Iterator[str]:
-    """A temporary path beside `path` that replaces it only when the block succeeds.
-
-    An interrupted or failed write leaves no partial file and the previous output untouched.
-    """
-    made: list[str] = []
-    try:
-        with _signals_held():
-            made.append(_temp_beside(path, suffix))
-        yield made[0]
-        try:
-            os.chmod(made[0], 0o644)
-            os.replace(made[0], path)
-        except OSError as e:
-            raise OutputError(f"{path}: cannot write: {e.strerror or e}") from None
-    except BaseException:
-        for tmp in made:
-            with suppress(OSError):
-                os.unlink(tmp)
-        raise
-
-
-@contextmanager
 def scratch_path(beside: str, suffix: str) -> Iterator[str]:
     """A temporary file beside the output (never in the system temp folder), removed however the block ends."""
     made: list[str] = []
@@ -84,3 +61,18 @@ def scratch_path(beside: str, suffix: str) -> Iterator[str]:
         for tmp in made:
             with suppress(OSError):
                 os.unlink(tmp)
+
+
+@contextmanager
+def atomic_path(path: str, suffix: str = ".tmp") -> Iterator[str]:
+    """A temporary path beside `path` that replaces it only when the block succeeds.
+
+    An interrupted or failed write leaves no partial file and the previous output untouched.
+    """
+    with scratch_path(path, suffix) as tmp:
+        yield tmp
+        try:
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except OSError as e:
+            raise OutputError(f"{path}: cannot write: {e.strerror or e}") from None
