@@ -86,6 +86,7 @@ class _Context:
     rendered: dict = field(default_factory=dict)
     prose: list = field(default_factory=list)
     stems: dict | None = None
+    plain_header: str = ""
     clozed: set = field(default_factory=set)
 
     def __post_init__(self):
@@ -117,10 +118,15 @@ class _Context:
             date=doc.date, tags=tags(doc.subject, kind), **extra,
         )
 
-    def header(self, hidden: Iterable[Span] = (), blank: bool = False) -> str:
+    def header(self, hidden: Sequence[Span] = (), blank: bool = False) -> str:
         """'Subject · Question', with the given spans of the question hidden in the card's deletion."""
+        if not hidden and self.plain_header:
+            return self.plain_header
         topic = inlines_html(self.question, hidden, blank=blank)
-        return f'{self.subject_html}<span class="qg-sep"> · </span><span class="qg-topic">{topic}</span>'
+        html = f'{self.subject_html}<span class="qg-sep"> · </span><span class="qg-topic">{topic}</span>'
+        if not hidden:
+            self.plain_header = html
+        return html
 
     def block_html(self, index: int, block: Block) -> str:
         if index not in self.rendered:

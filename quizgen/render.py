@@ -28,15 +28,21 @@ _UNSAFE_TEX = re.compile(r"\\(?:href|url|style|class|cssId|require|data|mmlToken
 """MathJax commands that make links, classes, styles or load extensions: never typeset from a source."""
 
 
+_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
+                           "{": "&#123;", "}": "&#125;", "[": "&#91;"})
+
+
 def escape_code(text: str) -> str:
     """HTML-escape text shown as code (MathJax never reads code) and defuse Anki's syntax."""
-    return (html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;").replace("::", ":&#58;")
-            .replace("[", "&#91;"))
+    text = text.translate(_ENTITIES)
+    return text.replace("::", ":&#58;") if "::" in text else text
 
 
 def escape(text: str) -> str:
     """HTML-escape source text and defuse Anki's template, cloze and media syntax and MathJax's delimiters."""
-    return escape_code(_MATH_OPENER.sub("\\\\" + WORD_JOINER, text))
+    if "\\" in text:
+        text = _MATH_OPENER.sub("\\\\" + WORD_JOINER, text)
+    return escape_code(text)
 
 
 def math(tex: str, display: bool = False) -> str:
