@@ -1,0 +1,334 @@
+"""Benchmark `quizgen build` against the floor of reading the same files and loading their YAML.
+
+    python benchmarks/run.py --docs 5000 [--jobs N] [--keep DIR] [--repeat 2]
+    python benchmarks/run.py --scaling            # 5,000 then 20,000 documents: is the cost linear?
+    python benchmarks/run.py --docs 2000 --profile /tmp/bench_profile.txt   # where the time goes
+
+Everything is measured in one run on one corpus, so the ratios hold on any machine even when the
+absolute times do not. Builds run as `python -m quizgen build DIR -o OUT -q` subprocesses (the real
+CLI, interpreter start included); peak memory is the largest sum of VmRSS over the build's process
+tree (workers included), sampled from /proc every 20 ms. Targets are reported as met or missed,
+never asserted: the exit status is 0 unless a build fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import make_corpus  # noqa: E402
+
+FLOOR_TARGET = 2.0
+"""an .apkg build may take at most this many times the floor"""
+LINEAR_TOLERANCE = 0.10
+"""per-document cost at 20,000 documents within this of the cost at 5,000"""
+MEMORY_TARGETS = ((5_000, 400), (20_000, 1024))
+"""(up to this many documents, peak MiB)"""
+MARKER = ".corpus.json"
+"""what a kept corpus was made with (a hidden file: quizgen and the floor both skip it)"""
+
+
+# ---------------------------------------------------------------------------------------------- corpus
+
+
+def corpus(docs: int, seed: int, keep: str | None) -> tuple[Path, tempfile.TemporaryDirectory | None]:
+    """A corpus folder of `docs` documents, reused from --keep when it was made with the same settings."""
+    tmp = None
+    if keep:
+        folder = Path(keep) / f"docs{docs}-seed{seed}"
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="quizgen-bench-")
+        folder = Path(tmp.name) / "corpus"
+    marker = folder / MARKER
+    wanted = {"docs": docs, "seed": seed, "source": _source_digest()}
+    if not (marker.is_file() and json.loads(marker.read_text()) == wanted):
+        if folder.exists():
+            for old in folder.iterdir():
+                if old.is_file():
+                    old.unlink()
+        make_corpus.make(folder, docs, seed)
+        marker.write_text(json.dumps(wanted))
+    return folder, tmp
+
+
+def _source_digest() -> str:
+    """Changes whenever the generator or a seed does, so a kept corpus is never stale."""
+    h = hashlib.blake2b(Path(make_corpus.__file__).read_bytes(), digest_size=8)
+    for p in sorted(make_corpus.SEEDS.iterdir()):
+        h.update(p.name.encode() + p.read_bytes())
+    return h.hexdigest()
+
+
+def code_digest() -> str:
+    """Which quizgen was measured (others edit it while benchmarks run): a digest of its sources."""
+    h = hashlib.blake2b(digest_size=6)
+    for p in sorted((Path(__file__).resolve().parent.parent / "quizgen").rglob("*.py")):
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def files_of(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in (".md", ".txt") and not p.name.startswith("."))
+
+
+# ---------------------------------------------------------------------------------------------- measures
+
+
+def floor_once(folder: Path) -> int:
+    """The least any build must do: list, read and decode every file and load its front matter with
+    PyYAML's C loader, in one process. Returns how many front matters loaded as mappings."""
+    loaded = 0
+    for path in files_of(folder):
+        with open(path, "rb") as f:
+            text = f.read().decode("utf-8")
+        end = text.find("\n---", 3)
+        if isinstance(yaml.load(text[4:end], Loader=yaml.CSafeLoader), dict):
+            loaded += 1
+    return loaded
+
+
+def floor(folder: Path, repeat: int = 3) -> float:
+    """Best of `repeat` wall times of floor_once."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        floor_once(folder)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _children() -> dict[int, list[int]]:
+    """ppid -> pids, from /proc/<pid>/stat (the kernel here has no /proc/<pid>/task/*/children)."""
+    tree: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            tree.setdefault(ppid, []).append(int(name))
+    return tree
+
+
+def descendants(pid: int) -> list[int]:
+    """A process and all its descendants."""
+    tree, todo, out = _children(), [pid], []
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(tree.get(p, ()))
+    return out
+
+
+def rss(pids: list[int]) -> int:
+    """Sum of VmRSS in bytes over these processes (those that are gone count 0)."""
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            pass
+    return total
+
+
+def tree_rss(pid: int) -> int:
+    """Sum of VmRSS in bytes over a process tree."""
+    return rss(descendants(pid))
+
+
+@dataclass
+class Run:
+    """One measured build."""
+
+    seconds: float
+    peak: int
+    size: int
+    code: int
+    stderr: str
+
+
+def run_build(folder: Path, output: Path, jobs: int | None, timeout: float | None = None) -> Run:
+    """One `quizgen build` subprocess: wall time, peak tree RSS, output size. A build still running
+    after `timeout` seconds is killed with its workers and reported as failed (exit code -9)."""
+    cmd = [sys.executable, "-m", "quizgen", "build", str(folder), "-o", str(output), "-q"]
+    if jobs is not None:
+        cmd += ["--jobs", str(jobs)]
+    peak, done = [0], threading.Event()
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def sample():  # walking all of /proc costs ~2 ms, so the tree is re-read every 10th sample only
+        n, pids = 0, [proc.pid]
+        while not done.is_set():
+            if n % 10 == 0:
+                pids = descendants(proc.pid)
+            peak[0] = max(peak[0], rss(pids))
+            n += 1
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        for pid in reversed(descendants(proc.pid)):  # only the build we started and its workers
+            try:
+                os.kill(pid, 9)
+            except OSError:
+                pass
+        _, err = proc.communicate()
+        err = f"timed out after {timeout:.0f} s\n{err}"
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    size = output.stat().st_size if output.exists() else 0
+    return Run(seconds, peak[0], size, proc.returncode, err)
+
+
+def best_build(folder: Path, output: Path, jobs: int | None, repeat: int) -> Run:
+    """Best wall time of `repeat` builds; the peak memory is the largest seen in any of them."""
+    timeout = 120 + 0.05 * len(files_of(folder))  # ~4x today's cost: a hung build must not hang the run
+    runs = [run_build(folder, output, jobs, timeout) for _ in range(repeat)]
+    for r in runs:
+        if r.code != 0:
+            sys.exit(f"build of {folder} to {output} failed (exit {r.code}):\n{r.stderr}")
+    best = min(runs, key=lambda r: r.seconds)
+    return Run(best.seconds, max(r.peak for r in runs), best.size, best.code, best.stderr)
+
+
+# ---------------------------------------------------------------------------------------------- report
+
+
+def _mib(n: int) -> float:
+    return n / 2**20
+
+
+def _mark(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def memory_target(docs: int) -> int | None:
+    return next((mib for limit, mib in MEMORY_TARGETS if docs <= limit), None)
+
+
+def bench(docs: int, jobs: int | None, keep: str | None, seed: int, repeat: int, out=print,
+          formats: tuple[str, ...] = ("apkg", "json")) -> dict:
+    """Floor, .apkg and .json builds, the jobs-determinism check, and a table; returns the figures."""
+    load = os.getloadavg()[0]  # others' work on the machine skews every figure: say how busy it was
+    code, started = code_digest(), time.strftime("%Y-%m-%d %H:%M")
+    folder, tmp = corpus(docs, seed, keep)
+    outputs = tempfile.TemporaryDirectory(prefix="quizgen-bench-out-")
+    try:
+        files = files_of(folder)
+        total = sum(p.stat().st_size for p in files)
+        work = Path(outputs.name)
+        floor_s = floor(folder)
+        other = 1 if jobs != 1 else None  # the jobs setting the determinism check compares against
+        label = "default" if jobs is None else str(jobs)
+        rows = {}
+        for fmt in formats:
+            rows[(fmt, label)] = best_build(folder, work / f"main.{fmt}", jobs, repeat)
+            rows[(fmt, "1" if other == 1 else "default")] = best_build(folder, work / f"other.{fmt}", other, 1)
+        same = {fmt: filecmp.cmp(work / f"main.{fmt}", work / f"other.{fmt}", shallow=False) for fmt in formats}
+    finally:
+        outputs.cleanup()
+        if tmp:
+            tmp.cleanup()
+
+    out(f"\ncorpus: {len(files)} documents, {total / 1e6:.1f} MB (mean {total / len(files) / 1e3:.1f} kB), "
+        f"{os.cpu_count()} CPUs, load average {load:.1f} at start, python {sys.version.split()[0]}")
+    out(f"started {started}, quizgen sources {code}" + ("" if code == code_digest() else ", CHANGED during the run"))
+    out(f"{'step':<28}{'wall s':>8}{'docs/s':>9}{'x floor':>9}{'ms/doc':>8}{'peak MiB':>10}{'output MB':>11}")
+    out(f"{'floor (read + CSafeLoader)':<28}{floor_s:>8.2f}{docs / floor_s:>9.0f}{1:>9.2f}"
+        f"{floor_s / docs * 1e3:>8.3f}{'':>10}{'':>11}")
+    for (fmt, j), r in rows.items():
+        out(f"{f'build .{fmt} (jobs {j})':<28}{r.seconds:>8.2f}{docs / r.seconds:>9.0f}{r.seconds / floor_s:>9.2f}"
+            f"{r.seconds / docs * 1e3:>8.3f}{_mib(r.peak):>10.0f}{r.size / 1e6:>11.1f}")
+    main_run = rows[(formats[0], label)]
+    ratio = main_run.seconds / floor_s
+    peak = max(_mib(r.peak) for r in rows.values())
+    out(f"determinism (jobs {label} vs {'1' if other == 1 else 'default'}): "
+        + ", ".join(f".{fmt} {'identical' if ok else 'DIFFERENT'}" for fmt, ok in same.items()))
+    out(f"target .{formats[0]} <= {FLOOR_TARGET}x floor: {ratio:.2f}x {_mark(ratio <= FLOOR_TARGET)}")
+    limit = memory_target(docs)
+    if limit:
+        out(f"target peak memory <= {limit} MiB: {peak:.0f} MiB {_mark(peak <= limit)}")
+    out(f"target output identical whatever --jobs: {_mark(all(same.values()))}")
+    return {"docs": docs, "floor": floor_s, "build": main_run.seconds, "ratio": ratio, "peak_mib": peak,
+            "identical": same, "rows": {f"{f}:{j}": vars(r) | {"stderr": ""} for (f, j), r in rows.items()}}
+
+
+def profile(docs: int, keep: str | None, seed: int, report: str, top: int = 25) -> None:
+    """cProfile an in-process `quizgen.build(..., BuildOptions(jobs=1))` to .apkg: where the time goes."""
+    import cProfile
+    import io
+    import pstats
+
+    import quizgen
+
+    folder, tmp = corpus(docs, seed, keep)
+    try:
+        with tempfile.TemporaryDirectory() as out:
+            quizgen.build([folder], Path(out) / "warm.apkg", quizgen.BuildOptions(jobs=1))  # imports, caches
+            prof = cProfile.Profile()
+            start = time.perf_counter()
+            prof.runcall(quizgen.build, [folder], Path(out) / "deck.apkg", quizgen.BuildOptions(jobs=1))
+            seconds = time.perf_counter() - start
+    finally:
+        if tmp:
+            tmp.cleanup()
+    text = io.StringIO()
+    text.write(f"in-process build of {docs} documents to .apkg, jobs=1: {seconds:.2f} s under cProfile "
+               f"({time.strftime('%Y-%m-%d %H:%M')}, quizgen sources {code_digest()})\n")
+    for order in ("cumulative", "tottime"):
+        text.write(f"\n===== top {top} by {order} =====\n")
+        pstats.Stats(prof, stream=text).strip_dirs().sort_stats(order).print_stats(top)
+    Path(report).write_text(text.getvalue())
+    print(f"profile of {docs} documents: {seconds:.2f} s under cProfile -> {report}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=5000, help="corpus size (default 5000)")
+    parser.add_argument("--jobs", type=int, default=None, help="--jobs for the main builds (default: quizgen's)")
+    parser.add_argument("--keep", metavar="DIR", help="make the corpus under DIR and keep it; reuse it next time")
+    parser.add_argument("--seed", type=int, default=1, help="corpus variation seed (default 1)")
+    parser.add_argument("--repeat", type=int, default=2, help="builds per measure, best time kept (default 2)")
+    parser.add_argument("--scaling", action="store_true", help="run 5000 and 20000 documents and compare")
+    parser.add_argument("--profile", metavar="FILE", help="instead: cProfile an in-process build of --docs "
+                        "documents (jobs=1) and write the top functions to FILE")
+    args = parser.parse_args(argv)
+    if args.profile:
+        profile(args.docs, args.keep, args.seed, args.profile)
+        return 0
+    sizes = (5_000, 20_000) if args.scaling else (args.docs,)
+    results = [bench(n, args.jobs, args.keep, args.seed, args.repeat) for n in sizes]
+    if args.scaling:
+        small, large = results
+        per = [r["build"] / r["docs"] * 1e3 for r in results]
+        growth = per[1] / per[0]
+        print(f"\nscaling .apkg: {per[0]:.3f} ms/doc at {small['docs']}, {per[1]:.3f} ms/doc at {large['docs']}: "
+              f"x{growth:.3f} {_mark(abs(growth - 1) <= LINEAR_TOLERANCE)} (target within {LINEAR_TOLERANCE:.0%})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
