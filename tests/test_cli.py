@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -92,3 +94,38 @@ def test_ci_runs_the_readme_commands_exactly():
         assert command in ci
     assert "quizgen build seeds/ -o decks/med.apkg" in commands[0]
     assert "pytest" in commands[1]
+
+
+def _many_docs(folder, n):
+    from .conftest import write_doc
+
+    for i in range(n):
+        write_doc(folder, f"{i:04d}.md", id=i + 1, question=f"What is step {i}?")
+
+
+def test_parallel_build_as_a_subprocess_ends(tmp_path):
+    """Enough files for worker processes, run under the CLI's own signal handling."""
+    _many_docs(tmp_path / "in", 70)
+    proc = subprocess.run([sys.executable, "-m", "quizgen", "build", str(tmp_path / "in"), "-o",
+                           str(tmp_path / "d.apkg"), "--jobs", "2"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("70 documents read, 0 skipped;")
+
+
+def test_interrupting_a_parallel_build_stops_its_workers(tmp_path):
+    """Ctrl-C mid-way: the pool is terminated, and workers that inherited the CLI's SIGTERM handler
+    once hung there for ever; now the build ends at once with 130 and leaves nothing behind."""
+    _many_docs(tmp_path / "in", 1500)
+    proc = subprocess.Popen([sys.executable, "-m", "quizgen", "build", str(tmp_path / "in"), "-o",
+                             str(tmp_path / "d.apkg"), "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.name.startswith(".d.apkg") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.05)  # the export has started, so workers are busy
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130 and err.strip().endswith("interrupted")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
