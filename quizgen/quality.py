@@ -29,9 +29,14 @@ def front_text(card: Card) -> str:
 _PUNCTUATION = re.compile(r"[^\w\s²³⁺⁻+-]")
 
 
+_FORMULAS = re.compile(r"<pre>.*?</pre>|<code>.*?</code>|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
+
+
 def front_key(card: Card) -> str:
-    """What makes two fronts the same to a learner: words, ignoring case, punctuation and spacing."""
-    return " ".join(_PUNCTUATION.sub(" ", front_text(card).casefold()).split())
+    """What makes two fronts the same to a learner: the words, ignoring case, punctuation, spacing and
+    what formulas and code say (two fronts that differ only there read as one card twice)."""
+    html = _FORMULAS.sub(" ", _CLOZE.sub("[...]", card.context + " \n " + card.front))
+    return " ".join(_PUNCTUATION.sub(" ", _text(html).casefold()).split())
 
 
 @dataclass(slots=True)
