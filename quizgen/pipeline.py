@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from . import quality
-from .quality import front_key, front_text
+from .quality import front_key
 from .errors import ParseError, QuizgenError
 from .exporters import anki, format_for
 from .exporters import json as json_exporter
@@ -187,14 +187,15 @@ def _process(path: str, options: BuildOptions) -> _Done:
         mtime = int(os.stat(path).st_mtime)
     except OSError:  # removed since it was read: what was read still builds
         mtime = 0
-    fronts = [hashlib.blake2b(front_key(c).encode(), digest_size=16).digest() for c in cards]
+    keys = [front_key(c) for c in cards]
+    fronts = [hashlib.blake2b(k.encode(), digest_size=16).digest() for k in keys]
     done = _Done(path, doc.key, fingerprint, mtime, cards, fronts)
     if not doc.bold_terms:
         done.warnings.append(f"{path}: no bold terms (only question and keyword cards)")
     if not doc.sections:
         done.warnings.append(f"{path}: no numbered steps")
-    for card in cards:
-        n = len(front_text(card).split())
+    for card, key in zip(cards, keys):
+        n = key.count(" ") + 1
         if n > LONG_FRONT_WORDS:
             done.warnings.append(f"{path}: long {card.kind} card ({n} words on the front)")
     if options.quality:
@@ -334,4 +335,4 @@ def count_files(paths: Iterable[str | os.PathLike]) -> int:
 
 
 __all__ = ["BuildOptions", "Report", "StrictError", "build", "check", "cards", "find_files", "load_cards",
-           "front_text", "count_files"]
+           "count_files"]

@@ -29,14 +29,15 @@ def front_text(card: Card) -> str:
 _PUNCTUATION = re.compile(r"[^\w\s²³⁺⁻+-]")
 
 
-_FORMULAS = re.compile(r"<pre>.*?</pre>|<code>.*?</code>|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
+_NOT_WORDS = re.compile(r"<pre>.*?</pre>|<code>.*?</code>|\\\(.*?\\\)|\\\[.*?\\\]|<[^>]+>|&#?\w+;", re.S)
 
 
 def front_key(card: Card) -> str:
     """What makes two fronts the same to a learner: the words, ignoring case, punctuation, spacing and
-    what formulas and code say (two fronts that differ only there read as one card twice)."""
-    html = _FORMULAS.sub(" ", _CLOZE.sub("[...]", card.context + " \n " + card.front))
-    return " ".join(_PUNCTUATION.sub(" ", _text(html).casefold()).split())
+    what formulas and code say (two fronts that differ only there read as one card twice).
+    Entities go with the punctuation: our own escaping writes the same character the same way."""
+    html = _CLOZE.sub(" [...] ", card.context + " \n " + card.front)
+    return " ".join(_PUNCTUATION.sub(" ", _NOT_WORDS.sub(" ", html).casefold()).split())
 
 
 @dataclass(slots=True)
