@@ -287,8 +287,10 @@ def _long_term_cards(ctx: _Context) -> list[Card]:
 
 
 def _bold_occurrences(ctx: _Context):
-    """(prose index, inlines, block, span of the term, term) for each bold run of the answer's prose."""
-    for index, inlines, block, text in ctx.prose:
+    """(block index, inlines, block, span of the term, term) for each bold run of the answer's prose,
+    then of its headings (a term is clozed where it first stands in running text, if it does)."""
+    headings = [(i, b.inlines, b, plain(b.inlines)) for i, b in enumerate(ctx.doc.blocks) if b.kind == "heading"]
+    for index, inlines, block, text in ctx.prose + headings:
         offsets = [0]
         for x in inlines:
             offsets.append(offsets[-1] + len(x.text))
@@ -297,6 +299,21 @@ def _bold_occurrences(ctx: _Context):
             raw = text[a:b]
             span = (a + len(raw) - len(raw.lstrip()), a + len(raw.rstrip().rstrip(":").rstrip()))
             yield index, inlines, block, span, term
+
+
+def _following(ctx: _Context, index: int) -> tuple[Inline, ...]:
+    """The first sentence of the text after block `index`: context for a term that stands alone
+    ('### **Avoid Abbreviations**', '1. **Central Nervous System**:' with only bullets under it)."""
+    blocks = ctx.doc.blocks
+    for at in range(index + 1, min(index + 3, len(blocks))):
+        block = blocks[at]
+        if block.kind in ("paragraph", "item"):
+            text = plain(block.inlines)
+            a, b = (ctx.sentence_spans(at, text) or [(0, len(text))])[0]
+            return _slice(block.inlines, a, b)
+        if block.kind != "heading":
+            break
+    return ()
 
 
 def step_cards(ctx: _Context) -> list[Card]:
@@ -368,7 +385,10 @@ def cloze_cards(ctx: _Context) -> list[Card]:
         if len(cards) >= MAX_PER_KIND:
             break
         a, b = _sentence_at(ctx, index, inlines, span)
-        made = _cloze_front(ctx, _slice(inlines, a, b), [(span[0] - a, span[1] - a)], [term], _step_prefix(block))
+        body = _slice(inlines, a, b)
+        if word_count(plain(body)) - word_count(term) < 3:  # a bare term: let the text after it speak
+            body += (Inline("break", "\n"),) + _following(ctx, index)
+        made = _cloze_front(ctx, body, [(span[0] - a, span[1] - a)], [term], _step_prefix(block))
         if made is None:
             continue
         done.add(key)

@@ -168,3 +168,16 @@ def test_a_long_bold_phrase_becomes_a_qa_card_with_a_blank():
     long, = [c for c in generate(doc) if c.key.startswith("term.")]
     assert long.kind == "qa" and long.answers == (phrase,)
     assert phrase not in long.front and "qg-blank" in long.front
+
+
+@pytest.mark.parametrize("answer", [
+    "### **Avoid Abbreviations**\\n\\nShort names that only the author understands slow every reader down.",
+    "1. **Central Nervous System**:\\n   - The brain and the spinal cord process what the senses report.\\n"
+    "2. **Peripheral Nervous System**: nerves.",
+])
+def test_a_term_standing_alone_is_clozed_with_the_text_after_it(answer):
+    doc = parse(document(answer), "d.md")
+    term = doc.bold_terms[0]
+    card = next(c for c in generate(doc) if c.kind == "cloze" and c.answers == (term,))
+    assert not give_away(card)
+    assert len(front_text(card).split()) > 12  # the following sentence gives the context
