@@ -16,7 +16,7 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from .model import DEFAULT_KINDS, Block, Card, Document, Inline, Section
+from .model import DEFAULT_KINDS, Block, Card, Document, Inline
 from .parser import blocks_of, strong_runs
 from .render import blocks_html, escape, inlines_html, merge_spans, plain
 from .text import (content_stems, find_term, fold, is_abbreviation, is_trivial, sentence_spans, stem_set, tokens,
@@ -275,7 +275,7 @@ def _long_term_cards(ctx: _Context) -> list[Card]:
     its sentence with a blank -> the phrase."""
     cards, wanted = [], {fold(t): n for n, t in enumerate(ctx.doc.bold_terms)
                          if not is_trivial(t) and word_count(t) > MAX_TERM_WORDS}
-    for index, inlines, block, span, term in _bold_occurrences(ctx):
+    for index, inlines, _, span, term in _bold_occurrences(ctx):
         if fold(term) not in wanted or len(cards) >= MAX_PER_KIND:
             continue
         n = wanted.pop(fold(term))
