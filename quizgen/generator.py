@@ -16,7 +16,7 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from .model import DEFAULT_KINDS, Block, Card, Document, Inline
+from .model import CARD_KINDS, DEFAULT_KINDS, Block, Card, Document, Inline
 from .parser import blocks_of, strong_runs
 from .render import blocks_html, escape, inlines_html, merge_spans, plain
 from .text import (content_stems, find_term, fold, is_abbreviation, is_trivial, sentence_spans, stem_set, tokens,
@@ -64,7 +64,7 @@ def generate(doc: Document, options: Options = Options()) -> list[Card]:
     """All cards of one document, in a fixed order: qa, step, cloze, sequence, keyword, mcq."""
     ctx = _Context(doc, options)
     cards: list[Card] = []
-    for kind in ("qa", "step", "cloze", "sequence", "keyword", "mcq"):
+    for kind in CARD_KINDS:
         if kind in options.kinds:
             cards.extend(_KINDS[kind](ctx))
     return cards
@@ -79,15 +79,15 @@ class _Context:
 
     doc: Document
     options: Options
-    question: tuple[Inline, ...] = ()
+    question: tuple[Inline, ...] = ()  # the question as inline runs (it may hold math or bold)
     subject_html: str = ""
     source_url: str = ""
-    sentences: dict = field(default_factory=dict)
-    rendered: dict = field(default_factory=dict)
-    prose: list = field(default_factory=list)
-    stems: dict | None = None
-    plain_header: str = ""
-    clozed: set = field(default_factory=set)
+    sentences: dict = field(default_factory=dict)  # block index -> sentence spans
+    rendered: dict = field(default_factory=dict)  # block index -> its HTML
+    prose: list = field(default_factory=list)  # (block index, inlines, block, plain text) clozes come from
+    stems: dict | None = None  # stem -> positions in `prose` that hold it, made on first use
+    plain_header: str = ""  # the header with nothing hidden
+    clozed: set = field(default_factory=set)  # folded answers already clozed: a keyword card does not repeat one
 
     def __post_init__(self):
         doc = self.doc
