@@ -1,0 +1,36 @@
+"""Pipeline: duplicates across documents, the report, and the library's front door."""
+
+from __future__ import annotations
+
+import quizgen
+from quizgen.pipeline import BuildOptions, Report, cards
+from quizgen.quality import front_key
+
+from .conftest import ANSWER, write_doc
+
+
+def test_same_question_filed_twice_is_not_doubled(tmp_path):
+    """Two ids, one question, slightly different answers: the question card is made once."""
+    write_doc(tmp_path, "a.md", id=1)
+    write_doc(tmp_path, "b.md", id=2, answer=ANSWER.replace("In summary", "To conclude"))
+    report = Report()
+    made = list(cards([tmp_path], BuildOptions(), report))
+    assert [c.doc_key for c in made if c.kind == "qa"] == ["1"]
+    assert report.duplicate_fronts > 0 and report.read == 2
+    keys = [front_key(c) for c in made]
+    assert len(keys) == len(set(keys))
+
+
+def test_identical_copies_are_merged_and_said_so(tmp_path):
+    write_doc(tmp_path / "medicine", "a.md", id=7)
+    write_doc(tmp_path / "health", "a.md", id=7)
+    report = quizgen.check([tmp_path])
+    assert (report.read, len(report.merged), report.exit_code) == (1, 1, 0)
+    assert "merged" in report.summary()
+
+
+def test_report_counts_cards_by_kind(tmp_path):
+    write_doc(tmp_path, "a.md")
+    report = quizgen.build([tmp_path], tmp_path / "out.json", BuildOptions(kinds=frozenset({"qa", "step"})))
+    assert dict(report.cards) == {"qa": 1, "step": 4}
+    assert report.summary().startswith("1 document read, 0 skipped; 5 cards (1 qa, 4 step) -> ")
