@@ -466,7 +466,8 @@ def keyword_cards(ctx: _Context) -> list[Card]:
             continue
         _, index, inlines, block, span, (a, b) = best
         surface = plain(inlines)[span[0]:span[1]]
-        made = _cloze_front(ctx, _slice(inlines, a, b), [(span[0] - a, span[1] - a)], [surface, kw],
+        made = _cloze_front(ctx, _slice(inlines, a, b), [(span[0] - a, span[1] - a)],
+                            [surface] if fold(surface) == fold(kw) else [surface, kw],
                             _step_prefix(block))
         if made is None:
             continue
