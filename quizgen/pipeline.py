@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from . import quality
+from . import quality, signals
 from .quality import front_key
 from .errors import ParseError, QuizgenError
 from .exporters import anki, format_for
@@ -203,33 +203,58 @@ def _process(path: str, options: BuildOptions) -> _Done:
     return done
 
 
-def _run(args: tuple[str, BuildOptions]) -> _Done:
-    return _process(*args)
-
-
 def _results(files: Sequence[str], options: BuildOptions) -> Iterator[_Done]:
-    """Results in file order, from worker processes when the input is large enough to pay for them."""
+    """Results in file order, from worker processes when the input is large enough to pay for them.
+
+    Files go out in chunks, dealt round-robin to the workers; each worker sends its chunks' results
+    back in order on a pipe of its own, so reading chunk n from worker n % jobs keeps file order. A
+    full pipe makes its worker wait, which bounds memory. However the reading ends (done, an error,
+    Ctrl-C), every worker is gone when this returns: a multiprocessing.Pool could hang in its
+    shutdown when interrupted, and a build must never hang.
+    """
     jobs = options.jobs or os.cpu_count() or 1
     if jobs <= 1 or len(files) < PARALLEL_FROM:
         for path in files:
             yield _process(path, options)
         return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = multiprocessing.get_context(method).Pool(jobs, initializer=_worker_signals)
+    size = max(1, min(32, len(files) // (jobs * 8)))
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    jobs = min(jobs, len(chunks))
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    pipes, workers = [], []
     try:
-        chunk = max(1, min(32, len(files) // (jobs * 8)))
-        yield from pool.imap(_run, ((p, options) for p in files), chunksize=chunk)
-        pool.close()  # all done: let the workers finish on their own
+        with signals.held():  # a Ctrl-C during a fork would be lost in Python's at-fork callbacks
+            for w in range(jobs):
+                receive, send = context.Pipe(duplex=False)
+                worker = context.Process(target=_work, args=(chunks[w::jobs], options, send), daemon=True)
+                worker.start()
+                send.close()
+                pipes.append(receive)
+                workers.append(worker)
+        for n in range(len(chunks)):
+            try:
+                batch = pipes[n % jobs].recv()
+            except EOFError:
+                raise QuizgenError("a worker process stopped before its work was done") from None
+            yield from batch
     finally:
-        pool.terminate()
-        pool.join()
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
+            worker.join()
+        for pipe in pipes:
+            pipe.close()
 
 
-def _worker_signals() -> None:
-    """Workers leave Ctrl-C to the main process and die at once on SIGTERM (how the pool stops them),
-    whatever handlers the main process had when it forked them."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+def _work(chunks: list[Sequence[str]], options: BuildOptions, send) -> None:
+    """A worker: parse and generate its chunks, sending each chunk's results as one message."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the CLI's handler, inherited by fork
+    if hasattr(signal, "pthread_sigmask"):  # forked while they were held
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, signals.STOPS)
+    for chunk in chunks:
+        send.send([_process(path, options) for path in chunk])
+    send.close()
 
 
 # ---------------------------------------------------------------------------------------------- whole build

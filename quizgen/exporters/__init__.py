@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
+from .. import signals
 from ..errors import OutputError
 
 FORMATS = {".apkg": "anki", ".json": "json"}
@@ -21,20 +21,6 @@ def format_for(path: str) -> str:
         known = ", ".join(sorted(FORMATS))
         raise OutputError(f"{path}: unknown output format '{suffix or '(no suffix)'}' (use one of {known})")
     return FORMATS[suffix]
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM while a temporary file is made and recorded, so an interruption can
-    never fall between the two and leave the file behind (they arrive, as usual, right after)."""
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _temp_beside(path: str, suffix: str) -> str:
@@ -54,7 +40,7 @@ def scratch_path(beside: str, suffix: str) -> Iterator[str]:
     """A temporary file beside the output (never in the system temp folder), removed however the block ends."""
     made: list[str] = []
     try:
-        with _signals_held():
+        with signals.held():
             made.append(_temp_beside(beside, suffix))
         yield made[0]
     finally:
