@@ -129,3 +129,9 @@ def test_interrupting_a_parallel_build_stops_its_workers(tmp_path):
         proc.kill()
     assert proc.returncode == 130 and err.strip().endswith("interrupted")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
+def test_readme_shows_the_summary_the_seeds_really_give(tmp_path):
+    shown = next(line for line in README.splitlines() if re.match(r"\d+ documents read", line))
+    real = quizgen.build([SEEDS], tmp_path / "med.apkg").summary()
+    assert shown == real.replace(str(tmp_path / "med.apkg"), "decks/med.apkg")
