@@ -167,15 +167,10 @@ def _add_quiz_commands() -> None:
 _add_quiz_commands()
 
 
-def _on_sigterm(main_pid: int):
-    """SIGTERM unwinds like Ctrl-C, so temporary files are removed and the previous output is kept."""
-
-    def handler(signum, frame):
-        if os.getpid() != main_pid:  # a worker process: end as it would have without us
-            os._exit(128 + signum)
-        raise SystemExit(128 + signum)
-
-    return handler
+def _on_sigterm(signum, frame):
+    """SIGTERM unwinds like Ctrl-C, so temporary files are removed and the previous output is kept.
+    (Build workers set their own handling first thing, while the signal is still held.)"""
+    raise SystemExit(128 + signum)
 
 
 def main() -> None:
@@ -183,7 +178,7 @@ def main() -> None:
 
     Exit status: the command's own (0, 1), 2 for usage errors, 130 when interrupted (143 on SIGTERM),
     70 for a bug of ours."""
-    signal.signal(signal.SIGTERM, _on_sigterm(os.getpid()))
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         code = cli.main(prog_name="quizgen", standalone_mode=False)
     except click.ClickException as e:
