@@ -61,21 +61,22 @@ def _common(f):
     return f
 
 
-def _progress(paths, quiet: bool):
-    """A progress bar on stderr for big builds on a terminal; otherwise nothing."""
-    if quiet or not sys.stderr.isatty():
-        return None, None
-    total = pipeline.count_files(paths)
-    if total < PROGRESS_FROM:
-        return None, None
-    bar = click.progressbar(length=total, label="Reading documents", file=sys.stderr)
-    state = {"n": 0}
+def _progress(quiet: bool):
+    """(callback, closer) for a progress bar on stderr, shown for big builds on a terminal only."""
+    bars: list = []
 
-    def update(n: int) -> None:
-        bar.update(n - state["n"])
-        state["n"] = n
+    def update(done: int, total: int) -> None:
+        if quiet or total < PROGRESS_FROM or not sys.stderr.isatty():
+            return
+        if not bars:
+            bars.append(click.progressbar(length=total, label="Reading documents", file=sys.stderr))
+        bars[0].update(done - bars[0].pos)
 
-    return bar, update
+    def close() -> None:
+        if bars:
+            bars[0].render_finish()
+
+    return update, close
 
 
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -112,13 +113,12 @@ def build(paths, output, deck, kinds, base_url, max_size, jobs, strict, quiet):
     """Build a deck from documents (folders are read recursively)."""
     options = pipeline.BuildOptions(kinds=kinds, deck=deck.strip() or DEFAULT_DECK, base_url=base_url,
                                     max_size=max_size, jobs=jobs, strict=strict)
-    bar, update = _progress(paths, quiet)
+    update, close = _progress(quiet)
     try:
-        if bar:
-            with bar:
-                report = pipeline.build(paths, output, options, progress=update)
-        else:
-            report = pipeline.build(paths, output, options)
+        try:
+            report = pipeline.build(paths, output, options, progress=update)
+        finally:
+            close()
     except pipeline.StrictError as e:
         _report_lines(e.report, quiet, warnings=False)
         raise click.ClickException(str(e)) from None

@@ -260,8 +260,9 @@ def _work(chunks: list[Sequence[str]], options: BuildOptions, send) -> None:
 # ---------------------------------------------------------------------------------------------- whole build
 
 def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Report,
-          mtimes: dict[str, int] | None = None, progress: Callable[[int], None] | None = None) -> Iterator[Card]:
-    """Every card of the inputs, in a fixed order, filling `report` as it goes.
+          mtimes: dict[str, int] | None = None, progress: Callable[[int, int], None] | None = None) -> Iterator[Card]:
+    """Every card of the inputs, in a fixed order, filling `report` as it goes (and calling
+    `progress(documents done, documents found)` after each file).
 
     Duplicates are settled here, in file order: an identical document is merged, a different one that
     reuses an id gets card ids of its own, and a card whose front another card already has is dropped.
@@ -275,7 +276,7 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
     figures = quality.Figures() if options.quality else None
     for n, done in enumerate(_results(files, options), 1):
         if progress:
-            progress(n)
+            progress(n, len(files))
         if done.error:
             report.skipped.append(done.error)
             continue
@@ -312,7 +313,7 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
 
 
 def build(paths: Iterable[str | os.PathLike], output: str | os.PathLike, options: BuildOptions = BuildOptions(),
-          progress: Callable[[int], None] | None = None) -> Report:
+          progress: Callable[[int, int], None] | None = None) -> Report:
     """Build a deck file from documents; the format comes from the output's suffix.
 
     The output is written atomically: on any failure (or --strict with a skipped input) the previous
@@ -328,7 +329,7 @@ def build(paths: Iterable[str | os.PathLike], output: str | os.PathLike, options
 
 
 def check(paths: Iterable[str | os.PathLike], options: BuildOptions = BuildOptions(),
-          progress: Callable[[int], None] | None = None) -> Report:
+          progress: Callable[[int, int], None] | None = None) -> Report:
     """Everything a build does but writing."""
     report = Report()
     for _ in cards(paths, replace(options, strict=False), report, progress=progress):
@@ -354,10 +355,4 @@ def load_cards(sources: Sequence[str | os.PathLike], kinds: Iterable[str] | None
     return out
 
 
-def count_files(paths: Iterable[str | os.PathLike]) -> int:
-    """How many document files a build would read (for a progress bar's length)."""
-    return len(find_files(paths)[0])
-
-
-__all__ = ["BuildOptions", "Report", "StrictError", "build", "check", "cards", "find_files", "load_cards",
-           "count_files"]
+__all__ = ["BuildOptions", "Report", "StrictError", "build", "check", "cards", "find_files", "load_cards"]
