@@ -275,11 +275,11 @@ def _long_term_cards(ctx: _Context) -> list[Card]:
     its sentence with a blank -> the phrase."""
     cards, wanted = [], {fold(t): n for n, t in enumerate(ctx.doc.bold_terms)
                          if not is_trivial(t) and word_count(t) > MAX_TERM_WORDS}
-    for index, inlines, _, span, term in _bold_occurrences(ctx):
+    for index, inlines, _, text, span, term in _bold_occurrences(ctx):
         if fold(term) not in wanted or len(cards) >= MAX_PER_KIND:
             continue
         n = wanted.pop(fold(term))
-        a, b = _sentence_at(ctx, index, inlines, span)
+        a, b = _sentence_at(ctx, index, text, span)
         front = ('<div class="qg-prompt">Complete the statement:</div>'
                  f"<p>{inlines_html(_slice(inlines, a, b), [(span[0] - a, span[1] - a)], blank=True)}</p>")
         cards.append(ctx.card("qa", f"term.{n}", ctx.header(), front, f"<p><b>{escape(term)}</b></p>", (term,)))
@@ -287,7 +287,7 @@ def _long_term_cards(ctx: _Context) -> list[Card]:
 
 
 def _bold_occurrences(ctx: _Context):
-    """(block index, inlines, block, span of the term, term) for each bold run of the answer's prose,
+    """(block index, inlines, block, plain text, span of the term, term) for each bold run of the prose,
     then of its headings (a term is clozed where it first stands in running text, if it does)."""
     headings = [(i, b.inlines, b, plain(b.inlines)) for i, b in enumerate(ctx.doc.blocks) if b.kind == "heading"]
     for index, inlines, block, text in ctx.prose + headings:
@@ -298,7 +298,7 @@ def _bold_occurrences(ctx: _Context):
             a, b = offsets[first], offsets[last]
             raw = text[a:b]
             span = (a + len(raw) - len(raw.lstrip()), a + len(raw.rstrip().rstrip(":").rstrip()))
-            yield index, inlines, block, span, term
+            yield index, inlines, block, text, span, term
 
 
 def _following(ctx: _Context, index: int) -> tuple[Inline, ...]:
@@ -355,9 +355,8 @@ def _prose(doc: Document) -> list[tuple[int, tuple[Inline, ...], Block, str]]:
     return out
 
 
-def _sentence_at(ctx: _Context, index: int, inlines: tuple[Inline, ...], span: Span) -> tuple[int, int]:
-    """The sentence of a block that holds `span`, grown to a neighbour when it is a mere fragment."""
-    text = plain(inlines)
+def _sentence_at(ctx: _Context, index: int, text: str, span: Span) -> tuple[int, int]:
+    """The sentence of a block's text that holds `span`, grown to a neighbour when it is a mere fragment."""
     spans = ctx.sentence_spans(index, text) or [(0, len(text))]
     for n, (a, b) in enumerate(spans):
         if a <= span[0] < b or (n == len(spans) - 1):
@@ -378,13 +377,13 @@ def cloze_cards(ctx: _Context) -> list[Card]:
     doc, cards = ctx.doc, []
     wanted = {fold(t): n for n, t in enumerate(doc.bold_terms) if _term_ok(t)}
     done: set[str] = set()
-    for index, inlines, block, span, term in _bold_occurrences(ctx):
+    for index, inlines, block, text, span, term in _bold_occurrences(ctx):
         key = fold(term)
         if key not in wanted or key in done:
             continue
         if len(cards) >= MAX_PER_KIND:
             break
-        a, b = _sentence_at(ctx, index, inlines, span)
+        a, b = _sentence_at(ctx, index, text, span)
         body = _slice(inlines, a, b)
         if word_count(plain(body)) - word_count(term) < 3:  # a bare term: let the text after it speak
             body += (Inline("break", "\n"),) + _following(ctx, index)
@@ -393,7 +392,6 @@ def cloze_cards(ctx: _Context) -> list[Card]:
             continue
         done.add(key)
         ctx.clozed.add(key)
-        text = plain(inlines)
         # the whole step or paragraph on the back, when the front showed only part of it
         partial = (a, b) != (0, len(text)) and block.kind != "table" and word_count(text) <= BACK_WORDS
         back = ctx.block_html(index, block) if partial else ""
@@ -456,7 +454,7 @@ def keyword_cards(ctx: _Context) -> list[Card]:
         best = None
         for index, inlines, block, text in ctx.prose_with(kw):
             for span in find_term(text, kw):
-                a, b = _sentence_at(ctx, index, inlines, span)
+                a, b = _sentence_at(ctx, index, text, span)
                 n = word_count(text[a:b])
                 score = (3 * (fold(text[span[0]:span[1]]) == fold(kw)) + (8 <= n <= 40) * 2 + (5 <= n <= 60)
                          + (block.kind == "paragraph") * 0.5 - index * 1e-6)
