@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, replace
 
 from .model import CARD_KINDS, DEFAULT_KINDS, Block, Card, Document, Inline
 from .parser import blocks_of, strong_runs
-from .render import blocks_html, escape, inlines_html, merge_spans, plain
-from .text import (content_stems, find_term, fold, is_abbreviation, is_trivial, sentence_spans, stem_set, tokens,
+from .render import blocks_html, escape, inlines_html, plain
+from .text import (content_stems, find_term, fold, is_abbreviation, is_trivial, sentence_spans, stem_index, tokens,
                    word_count, words)
 
 Span = tuple[int, int]
@@ -105,7 +105,7 @@ class _Context:
         if self.stems is None:
             self.stems = {}
             for n, p in enumerate(self.prose):
-                for s in stem_set(p[3]):
+                for s in stem_index(p[3]):
                     self.stems.setdefault(s, []).append(n)
         return [self.prose[n] for n in self.stems.get(first, ())]
 
@@ -173,18 +173,14 @@ def _shift(spans: Iterable[Span], by: int) -> list[Span]:
     return [(a - by, b - by) for a, b in spans]
 
 
-def _visible_words(text: str, hidden: Sequence[Span]) -> list[tuple[int, int, str, str]]:
-    """(start, end, word, stem) of the words of `text` outside the hidden spans."""
+def _hidden(token: tuple[int, int, str, str], spans: Sequence[Span]) -> bool:
+    return any(a < token[1] and token[0] < b for a, b in spans)
+
+
+def _visible(text: str, spans: Sequence[Span], stem: str) -> list[Span]:
+    """Where the words of `text` with this stem stand outside the hidden spans."""
     toks = tokens(text)
-    if not hidden:
-        return list(toks)
-    spans, out, j = merge_spans(text, hidden), [], 0
-    for t in toks:  # both in order: one sweep
-        while j < len(spans) and spans[j][1] <= t[0]:
-            j += 1
-        if j == len(spans) or spans[j][0] >= t[1]:
-            out.append(t)
-    return out
+    return [toks[i][:2] for i in stem_index(text).get(stem, ()) if not _hidden(toks[i], spans)]
 
 
 def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str], fixed: str = "") -> bool:
@@ -202,17 +198,17 @@ def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str], 
         if not want:
             continue
         seen = dict.fromkeys(want & always, 1 << 30)
-        for text, spans in zip(parts, hidden):
-            for *_, s in _visible_words(text, spans):
-                if s in want:
-                    seen[s] = seen.get(s, 0) + 1
+        for s in want:
+            for text, spans in zip(parts, hidden):
+                if n := len(_visible(text, spans, s)):
+                    seen[s] = seen.get(s, 0) + n
         if len(seen) < len(want):
             continue
         if want <= always:
             return False
         rarest = min(sorted(seen), key=lambda s: seen[s])
         for text, spans in zip(parts, hidden):
-            spans.extend((a, b) for a, b, _, s in _visible_words(text, spans) if s == rarest)
+            spans.extend(_visible(text, spans, rarest))
     return True
 
 
@@ -246,7 +242,7 @@ def _cloze_front(ctx: _Context, body: tuple[Inline, ...], primary: list[Span], a
     body, primary = _window(body, primary)
     parts = [plain(ctx.question), plain(body)]
     hidden: list[list[Span]] = [[], list(primary)]
-    if not conceal(parts, hidden, answers, ctx.doc.subject) or not _visible_words(parts[1], hidden[1]):
+    if not conceal(parts, hidden, answers, ctx.doc.subject) or all(_hidden(t, hidden[1]) for t in tokens(parts[1])):
         return None
     return ctx.header(hidden[0]), prefix + inlines_html(body, hidden[1])
 

@@ -50,9 +50,13 @@ def tokens(text: str) -> tuple[tuple[int, int, str, str], ...]:
 
 
 @lru_cache(maxsize=8192)
-def stem_set(text: str) -> frozenset[str]:
-    """The stems of all words of `text`, to rule out a search before it starts."""
-    return frozenset(t[3] for t in tokens(text))
+def stem_index(text: str) -> dict[str, tuple[int, ...]]:
+    """Where each stem stands in `text`, as indices into tokens(text): a search starts only where it can
+    match instead of reading every word (cached, like tokens; never mutate the result)."""
+    index: dict[str, list[int]] = {}
+    for i, t in enumerate(tokens(text)):
+        index.setdefault(t[3], []).append(i)
+    return {s: tuple(at) for s, at in index.items()}
 
 
 def words(text: str) -> list[tuple[int, int, str]]:
@@ -119,12 +123,14 @@ def find_term(text: str, term: str) -> list[tuple[int, int]]:
     "muscle fibers" finds "muscle fiber's"; "nAChRs" finds only "nAChRs".
     """
     if is_abbreviation(term):
-        return [(m.start(), m.end()) for m in re.finditer(r"(?<!\w)" + re.escape(term.strip()) + r"(?!\w)", text)]
-    want = tuple(st for *_, st in tokens(term))
-    if not want or want[0] not in stem_set(text):
+        term = term.strip()
+        if term not in text:
+            return []
+        return [(m.start(), m.end()) for m in re.finditer(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text)]
+    want = tuple(t[3] for t in tokens(term))
+    starts = stem_index(text).get(want[0]) if want else None
+    if not starts:
         return []
-    found, toks, n = [], tokens(text), len(want)
-    for i in range(len(toks) - n + 1):
-        if toks[i][3] == want[0] and all(toks[i + k][3] == want[k] for k in range(1, n)):
-            found.append((toks[i][0], toks[i + n - 1][1]))
-    return found
+    toks, n = tokens(text), len(want)
+    return [(toks[i][0], toks[i + n - 1][1]) for i in starts
+            if i + n <= len(toks) and all(toks[i + k][3] == want[k] for k in range(1, n))]
