@@ -59,6 +59,8 @@ def math(tex: str, display: bool = False) -> str:
 
 
 def _piece(inline: Inline, text: str) -> str:
+    if inline.kind == "text" and not (inline.strong or inline.em or inline.href):  # most runs: plain text
+        return escape(text)
     if inline.kind == "math":
         out = math(text)
     elif inline.kind == "math_display":
@@ -80,7 +82,7 @@ def _piece(inline: Inline, text: str) -> str:
 
 def plain(inlines: Iterable[Inline]) -> str:
     """The text of inline runs, as offsets in hidden spans count it."""
-    return "".join(i.text for i in inlines)
+    return "".join([i.text for i in inlines])
 
 
 def merge_spans(text: str, spans: Iterable[Span]) -> list[Span]:
@@ -100,9 +102,9 @@ BLANK = '<span class="qg-blank">_____</span>'
 def inlines_html(inlines: Sequence[Inline], hidden: Iterable[Span] = (), cloze: int = 1, blank: bool = False) -> str:
     """Render inline runs; characters inside `hidden` spans go into Anki cloze deletion `cloze`,
     or, with `blank`, are replaced by a blank (for fronts that are not Anki clozes)."""
-    spans = merge_spans(plain(inlines), hidden)
+    spans = merge_spans(plain(inlines), hidden) if hidden else ()
     if not spans:
-        return "".join(_piece(i, i.text) for i in inlines)
+        return "".join([_piece(i, i.text) for i in inlines])
     cuts = sorted({x for s in spans for x in s})
     out, pos, inside = [], 0, False
     for inline in inlines:
