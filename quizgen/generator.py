@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from .model import CARD_KINDS, DEFAULT_KINDS, Block, Card, Document, Inline
@@ -147,6 +148,7 @@ def source_url(url: str, base_url: str) -> str:
     return url if url.lower().startswith(("https://", "http://")) and '"' not in url else ""
 
 
+@lru_cache(maxsize=256)
 def tags(subject: str, kind: str) -> tuple[str, ...]:
     """Anki tags: hierarchical, no spaces."""
     slug = "_".join(subject.replace('"', "").replace(",", " ").split()) or "General"
@@ -177,12 +179,6 @@ def _hidden(token: tuple[int, int, str, str], spans: Sequence[Span]) -> bool:
     return any(a < token[1] and token[0] < b for a, b in spans)
 
 
-def _visible(text: str, spans: Sequence[Span], stem: str) -> list[Span]:
-    """Where the words of `text` with this stem stand outside the hidden spans."""
-    toks = tokens(text)
-    return [toks[i][:2] for i in stem_index(text).get(stem, ()) if not _hidden(toks[i], spans)]
-
-
 def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str], fixed: str = "") -> bool:
     """Hide, in place, whatever would give the answers away on a front made of `parts` (and `fixed`,
     text such as the subject that is always shown). False when an answer cannot be kept hidden.
@@ -191,6 +187,15 @@ def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str], 
     visible somewhere on the front, the rarest of them that can be hidden is hidden wherever it appears.
     """
     always = content_stems(fixed)
+    fronts = [(tokens(text), stem_index(text), spans) for text, spans in zip(parts, hidden)]
+
+    def visible(stem: str) -> Iterator[tuple[list[Span], Span]]:
+        """(the part's hidden spans, where a word with this stem stands unhidden) for the whole front"""
+        for toks, index, spans in fronts:
+            for i in index.get(stem, ()):
+                if not _hidden(toks[i], spans):
+                    yield spans, toks[i][:2]
+
     for answer in answers:
         for text, spans in zip(parts, hidden):
             spans.extend(find_term(text, answer))
@@ -199,16 +204,15 @@ def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str], 
             continue
         seen = dict.fromkeys(want & always, 1 << 30)
         for s in want:
-            for text, spans in zip(parts, hidden):
-                if n := len(_visible(text, spans, s)):
-                    seen[s] = seen.get(s, 0) + n
+            if n := sum(1 for _ in visible(s)):
+                seen[s] = seen.get(s, 0) + n
         if len(seen) < len(want):
             continue
         if want <= always:
             return False
         rarest = min(sorted(seen), key=lambda s: seen[s])
-        for text, spans in zip(parts, hidden):
-            spans.extend(_visible(text, spans, rarest))
+        for spans, span in list(visible(rarest)):
+            spans.append(span)
     return True
 
 
