@@ -8,17 +8,18 @@ import pytest
 import yaml
 
 from quizgen.errors import ParseError
+
+from .conftest import doc_bytes
 from quizgen.parser import normalise_subject, parse, split_keywords, unescape_answer
 
 CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "answers.yaml").read_text(encoding="utf-8"))
 
 
-def document(answer: str = "Lead.", **fields) -> bytes:
-    """A QuickTakes document; the answer is written as the site writes it, with literal \\n."""
-    front = {"id": 1, "question": "What is it?", "subject": "Medicine", "answer": answer}
-    front.update(fields)
-    body = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=10_000)
-    return f"---\n{body}---\n\n&nbsp;".encode()
+def document(answer: str | None = "Lead.", **fields) -> bytes:
+    """A bare document: id, question, subject and answer only, so no title or keywords can stand in
+    for a missing question (fields named here are written, even those left out by default)."""
+    bare = [k for k in ("date", "title", "seo", "url") if k not in fields]
+    return doc_bytes(drop=bare, **{"id": 1, "question": "What is it?", "answer": answer, **fields})
 
 
 def plain_texts(doc) -> str:
