@@ -13,15 +13,25 @@ from __future__ import annotations
 
 import hashlib
 import random
-from functools import lru_cache
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from .model import CARD_KINDS, DEFAULT_KINDS, Block, Card, Document, Inline
 from .parser import blocks_of, strong_runs
 from .render import blocks_html, escape, inlines_html, plain
-from .text import (content_stems, find_term, fold, is_abbreviation, is_trivial, sentence_spans, stem_index, tokens,
-                   word_count, words)
+from .text import (
+    content_stems,
+    find_term,
+    fold,
+    is_abbreviation,
+    is_trivial,
+    sentence_spans,
+    stem_index,
+    tokens,
+    word_count,
+    words,
+)
 
 Span = tuple[int, int]
 

@@ -15,13 +15,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from . import quality, signals
-from .quality import front_key
 from .errors import ParseError, QuizgenError
 from .exporters import anki, format_for
 from .exporters import json as json_exporter
 from .generator import DEFAULT_BASE_URL, Options, card_id, generate
 from .model import CARD_KINDS, DEFAULT_KINDS, Card
 from .parser import MAX_SIZE, read_file
+from .quality import front_key
 
 SUFFIXES = (".md", ".txt")
 """What a document's file name ends with (case-insensitive)."""

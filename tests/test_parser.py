@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from quizgen.errors import ParseError
+from quizgen.parser import normalise_subject, parse, split_keywords, unescape_answer
 
 from .conftest import doc_bytes
-from quizgen.parser import normalise_subject, parse, split_keywords, unescape_answer
 
 CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "answers.yaml").read_text(encoding="utf-8"))
 
