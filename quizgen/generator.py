@@ -91,6 +91,7 @@ class _Context:
     doc: Document
     options: Options
     question: tuple[Inline, ...] = ()  # the question as inline runs (it may hold math or bold)
+    question_text: str = ""  # ... and as plain text
     subject_html: str = ""
     source_url: str = ""
     sentences: dict = field(default_factory=dict)  # block index -> sentence spans
@@ -104,6 +105,7 @@ class _Context:
         doc = self.doc
         parsed = blocks_of(doc.question)
         self.question = parsed[0].inlines if parsed and parsed[0].inlines else (Inline("text", doc.question),)
+        self.question_text = plain(self.question)
         self.subject_html = f'<span class="qg-subject">{escape(doc.subject)}</span>'
         self.source_url = source_url(doc.url, self.options.base_url)
         self.prose = _prose(doc)
@@ -226,12 +228,10 @@ def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str], 
     return True
 
 
-def _window(inlines: tuple[Inline, ...], hidden: list[Span]) -> tuple[tuple[Inline, ...], list[Span]]:
-    """Cut a long sentence down to about LONG_SENTENCE words around its first deletion."""
-    text = plain(inlines)
+def _window(inlines: tuple[Inline, ...], text: str, hidden: list[Span]) -> tuple[tuple[Inline, ...], list[Span]]:
+    """Cut a long sentence (`text` is its plain text) down to about LONG_SENTENCE words around its first
+    deletion."""
     ws = words(text)
-    if len(ws) <= LONG_SENTENCE or not hidden:
-        return inlines, hidden
     first = min(a for a, _ in hidden)
     at = next((i for i, (a, b, _) in enumerate(ws) if b > first), 0)
     lo = max(0, at - LONG_SENTENCE // 2)
@@ -253,8 +253,11 @@ def _term_ok(term: str) -> bool:
 def _cloze_front(ctx: _Context, body: tuple[Inline, ...], primary: list[Span], answers: Sequence[str],
                  prefix: str = "") -> tuple[str, str] | None:
     """(context, front) of a cloze whose deletion is `primary` in `body`; None if nothing is left to see."""
-    body, primary = _window(body, primary)
-    parts = [plain(ctx.question), plain(body)]
+    text = plain(body)
+    if primary and word_count(text) > LONG_SENTENCE:
+        body, primary = _window(body, text, primary)
+        text = plain(body)
+    parts = [ctx.question_text, text]
     hidden: list[list[Span]] = [[], list(primary)]
     if not conceal(parts, hidden, answers, ctx.doc.subject) or all(_hidden(t, hidden[1]) for t in tokens(parts[1])):
         return None
@@ -438,7 +441,7 @@ def sequence_cards(ctx: _Context) -> list[Card]:
             answers = [texts[i] for i in sorted(hide)]
             hidden: list[list[Span]] = [[(0, len(plain(x)))] if i in hide else [] for i, x in enumerate(labels)]
             head, title = [], []
-            parts = [plain(ctx.question), plain(name)] + [plain(labels[i]) for i in sorted(shown)]
+            parts = [ctx.question_text, plain(name)] + [plain(labels[i]) for i in sorted(shown)]
             spans = [head, title] + [hidden[i] for i in sorted(shown)]
             if not conceal(parts, spans, answers, doc.subject):
                 continue
@@ -503,7 +506,7 @@ def mcq_cards(ctx: _Context) -> list[Card]:
             text = plain(body)
             a, b = sentence_spans(text)[0] if sentence_spans(text) else (0, len(text))
             body = _slice(body, a, b)
-            parts, hidden = [plain(ctx.question), plain(body)], [[], []]
+            parts, hidden = [ctx.question_text, plain(body)], [[], []]
             if not conceal(parts, hidden, [step.term], doc.subject):
                 continue
             front = ('<div class="qg-prompt">Which term is described?</div>'
