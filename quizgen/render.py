@@ -105,13 +105,13 @@ def inlines_html(inlines: Sequence[Inline], hidden: Iterable[Span] = (), cloze: 
     spans = merge_spans(plain(inlines), hidden) if hidden else ()
     if not spans:
         return "".join([_piece(i, i.text) for i in inlines])
-    cuts = sorted({x for s in spans for x in s})
+    cuts = [x for s in spans for x in s]  # merged spans neither overlap nor touch: already in order
     out, pos, inside = [], 0, False
     for inline in inlines:
         start, end = pos, pos + len(inline.text)
         pos = end
         if inline.kind == "text":
-            bounds = [start] + [c for c in cuts if start < c < end] + [end]
+            bounds = [start, *(c for c in cuts if start < c < end), end]
         else:  # never cut through math or code
             bounds = [start, end]
         for a, b in zip(bounds, bounds[1:]):
