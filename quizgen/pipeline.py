@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from . import quality, signals
-from .quality import front_key
 from .errors import ParseError, QuizgenError
 from .exporters import anki, format_for
 from .exporters import json as json_exporter
@@ -187,7 +186,7 @@ def _process(path: str, options: BuildOptions) -> _Done:
         mtime = int(os.stat(path).st_mtime)
     except OSError:  # removed since it was read: what was read still builds
         mtime = 0
-    keys = [front_key(c) for c in cards]
+    keys = quality.front_keys(cards)
     fronts = [hashlib.blake2b(k.encode(), digest_size=16).digest() for k in keys]
     done = _Done(path, doc.key, fingerprint, mtime, cards, fronts)
     if not doc.bold_terms:
