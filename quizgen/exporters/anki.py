@@ -144,13 +144,16 @@ def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int]) 
         decks: dict[str, int] = {}
         next_id = FORMAT_EPOCH * 1000
         notes, rows = [], []
+        doc = None
         for card in cards:
             if card.kind == "mcq":
                 continue
-            name = deck_name(root, card.subject)
-            did = decks.get(name) or decks.setdefault(name, deck_id(name))
+            if (card.doc_key, card.subject) != doc:  # a document's cards come together and share these
+                doc = card.doc_key, card.subject
+                name = deck_name(root, card.subject)
+                did = decks.get(name) or decks.setdefault(name, deck_id(name))
+                mod = max(FORMAT_EPOCH, int(mtimes.get(card.doc_key, 0)))
             mid, fields = note_fields(card)
-            mod = max(FORMAT_EPOCH, int(mtimes.get(card.doc_key, 0)))
             nid, cid = next_id, next_id + 1
             next_id += 2
             notes.append((nid, card.id, mid, mod, -1, " " + " ".join(card.tags) + " ", "\x1f".join(fields),
