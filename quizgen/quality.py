@@ -32,6 +32,11 @@ _PUNCTUATION = re.compile(r"[^\w\s²³⁺⁻+-]")
 _NOT_WORDS = re.compile(r"<pre>.*?</pre>|<code>.*?</code>|\\\(.*?\\\)|\\\[.*?\\\]|<[^>]+>|&#?\w+;", re.S)
 
 
+_ASCII_WORDS = str.maketrans({c: " " if _PUNCTUATION.fullmatch(chr(c).casefold()) else chr(c).casefold()
+                              for c in range(128)})
+"""Each ASCII character casefolded, or a space where _PUNCTUATION would put one (the same rules)."""
+
+
 def front_key(card: Card) -> str:
     """What makes two fronts the same to a learner: the words, ignoring case, punctuation, spacing and
     what formulas and code say (two fronts that differ only there read as one card twice).
@@ -47,11 +52,6 @@ def _words(html: str) -> str:
     else:
         text = _PUNCTUATION.sub(" ", text.casefold())
     return " ".join(text.split())
-
-
-_ASCII_WORDS = str.maketrans({c: " " if _PUNCTUATION.fullmatch(chr(c).casefold()) else chr(c).casefold()
-                              for c in range(128)})
-"""Each ASCII character casefolded, or a space where _PUNCTUATION would put one (the same rules)."""
 
 
 _CLOZE_OPEN = re.compile(r"\{\{c\d+::")
