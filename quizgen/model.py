@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 CARD_KINDS = ("qa", "step", "cloze", "sequence", "keyword", "mcq")
 """Every card kind, in the order cards of one document are emitted."""
@@ -154,10 +155,12 @@ class Card:
     def __reduce__(self):
         """Pickle as the constructor and a tuple of values: half the cost of the default for a slotted
         dataclass, and every card a worker makes crosses to the main process this way."""
-        return Card, tuple(getattr(self, name) for name in _CARD_FIELDS)
+        return Card, _card_values(self)
 
 
 CLOZE_KINDS = frozenset({"cloze", "sequence", "keyword"})
 """Kinds whose front is an Anki cloze text."""
 
 _CARD_FIELDS = tuple(Card.__dataclass_fields__)
+_card_values = attrgetter(*_CARD_FIELDS)
+"""A card's field values as a tuple, in field order (twice as fast as a generator over the names)."""

@@ -187,7 +187,7 @@ def _process(path: str, options: BuildOptions) -> _Done:
         mtime = int(os.stat(path).st_mtime)
     except OSError:  # removed since it was read: what was read still builds
         mtime = 0
-    keys = [front_key(c) for c in cards]
+    keys = quality.front_keys(cards)
     fronts = [hashlib.blake2b(k.encode(), digest_size=16).digest() for k in keys]
     done = _Done(path, doc.key, fingerprint, mtime, cards, fronts)
     if not doc.bold_terms:

@@ -32,12 +32,58 @@ _PUNCTUATION = re.compile(r"[^\w\s²³⁺⁻+-]")
 _NOT_WORDS = re.compile(r"<pre>.*?</pre>|<code>.*?</code>|\\\(.*?\\\)|\\\[.*?\\\]|<[^>]+>|&#?\w+;", re.S)
 
 
+_ASCII_WORDS = str.maketrans({c: " " if _PUNCTUATION.fullmatch(chr(c).casefold()) else chr(c).casefold()
+                              for c in range(128)})
+"""Each ASCII character casefolded, or a space where _PUNCTUATION would put one (the same rules)."""
+
+
 def front_key(card: Card) -> str:
     """What makes two fronts the same to a learner: the words, ignoring case, punctuation, spacing and
     what formulas and code say (two fronts that differ only there read as one card twice).
     Entities go with the punctuation: our own escaping writes the same character the same way."""
-    html = _CLOZE.sub(" [...] ", card.context + " \n " + card.front)
-    return " ".join(_PUNCTUATION.sub(" ", _NOT_WORDS.sub(" ", html).casefold()).split())
+    return _words(_CLOZE.sub(" [...] ", card.context + " \n " + card.front))
+
+
+def _words(html: str) -> str:
+    """front_key's words of HTML whose cloze deletions are already hidden."""
+    text = _NOT_WORDS.sub(" ", html)
+    if text.isascii():  # most fronts: casefold and punctuation in one pass through a table
+        text = text.translate(_ASCII_WORDS)
+    else:
+        text = _PUNCTUATION.sub(" ", text.casefold())
+    return " ".join(text.split())
+
+
+_CLOZE_OPEN = re.compile(r"\{\{c\d+::")
+_SPANS = (("<pre>", "</pre>"), ("<code>", "</code>"), ("\\(", "\\)"), ("\\[", "\\]"), ("<", ">"))
+"""What opens each of _NOT_WORDS's spans, and what ends it."""
+
+
+def front_keys(cards: Sequence[Card]) -> list[str]:
+    """front_key of each card, the same strings, reading each distinct header once: the cards of a
+    document share a handful of headers, and headers are half the text front_key reads."""
+    headers: dict[str, str | None] = {}
+    keys = []
+    for card in cards:
+        if card.context in headers:
+            header = headers[card.context]
+        else:
+            header = headers[card.context] = _header_words(card.context)
+        if header is None:
+            keys.append(front_key(card))
+        else:
+            front = _words(_CLOZE.sub(" [...] ", card.front))
+            keys.append(f"{header} {front}" if header and front else header or front)
+    return keys
+
+
+def _header_words(context: str) -> str | None:
+    """The words a header gives front_key, or None when a deletion, formula, code or tag is left open
+    in it: front_key, reading header and front as one text, could then close it in the front."""
+    html = _CLOZE.sub(" [...] ", context)
+    if _CLOZE_OPEN.search(html) or any(start in html[html.rfind(end) + 1:] for start, end in _SPANS):
+        return None
+    return _words(html)
 
 
 @dataclass(slots=True)

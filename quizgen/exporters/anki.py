@@ -144,18 +144,20 @@ def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int]) 
         decks: dict[str, int] = {}
         next_id = FORMAT_EPOCH * 1000
         notes, rows = [], []
+        doc = None
         for card in cards:
             if card.kind == "mcq":
                 continue
-            name = deck_name(root, card.subject)
-            did = decks.get(name) or decks.setdefault(name, deck_id(name))
+            if (card.doc_key, card.subject) != doc:  # a document's cards come together and share these
+                doc = card.doc_key, card.subject
+                name = deck_name(root, card.subject)
+                did = decks.get(name) or decks.setdefault(name, deck_id(name))
+                mod = max(FORMAT_EPOCH, int(mtimes.get(card.doc_key, 0)))
             mid, fields = note_fields(card)
-            mod = max(FORMAT_EPOCH, int(mtimes.get(card.doc_key, 0)))
             nid, cid = next_id, next_id + 1
             next_id += 2
-            notes.append((nid, card.id, mid, mod, -1, " " + " ".join(card.tags) + " ", "\x1f".join(fields),
-                          fields[0], 0, 0, ""))
-            rows.append((cid, nid, did, 0, mod, -1, 0, 0, nid - FORMAT_EPOCH * 1000, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+            notes.append((nid, card.id, mid, mod, " " + " ".join(card.tags) + " ", "\x1f".join(fields), fields[0]))
+            rows.append((cid, nid, did, mod, nid - FORMAT_EPOCH * 1000))
             if len(notes) >= 5000:
                 _flush(cur, notes, rows)
         _flush(cur, notes, rows)
@@ -166,9 +168,16 @@ def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int]) 
         conn.close()
 
 
+_INSERT_NOTE = ("INSERT INTO notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data)"
+                " VALUES (?, ?, ?, ?, -1, ?, ?, ?, 0, 0, '')")
+_INSERT_CARD = ("INSERT INTO cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left,"
+                " odue, odid, flags, data) VALUES (?, ?, ?, 0, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')")
+"""What every new note and card starts with is written into the statements: fewer values to bind per row."""
+
+
 def _flush(cur: sqlite3.Cursor, notes: list, rows: list) -> None:
-    cur.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", notes)
-    cur.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    cur.executemany(_INSERT_NOTE, notes)
+    cur.executemany(_INSERT_CARD, rows)
     notes.clear()
     rows.clear()
 

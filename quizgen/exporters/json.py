@@ -15,6 +15,8 @@ from .anki import DEFAULT_DECK, deck_name
 FORMAT = "quizgen"
 VERSION = 1
 _CARD_FIELDS = tuple(f.name for f in fields(Card))
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+"""json.dumps(record, ensure_ascii=False, sort_keys=True) without making an encoder for every card."""
 
 
 def schema_text() -> str:
@@ -36,7 +38,7 @@ def write(cards: Iterable[Card], path: str, *, root: str = DEFAULT_DECK, **_) ->
         out.write('{"format": "%s", "version": %d, "deck": %s, "cards": [' % (FORMAT, VERSION, json.dumps(root)))
         for card in cards:
             out.write(",\n" if count else "\n")
-            out.write(json.dumps(card_record(card, root), ensure_ascii=False, sort_keys=True))
+            out.write(_encode(card_record(card, root)))
             count += 1
         out.write("\n]}\n")
     return count
