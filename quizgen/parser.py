@@ -272,12 +272,24 @@ def unescape_answer(answer: str) -> str:
 
 
 def _normalise_math(text: str) -> str:
+    if not _may_need_math_fix(text):
+        return text  # the usual case: math already written as $...$
     parts = _CODE.split(text)
     for i in range(0, len(parts), 2):  # even parts are outside code
-        part = _PAREN_MATH.sub(lambda m: "$" + m.group(1).strip() + "$", parts[i])
-        part = _BRACKET_MATH.sub(lambda m: "$$" + m.group(1) + "$$", part)
-        parts[i] = _SPACED_MATH.sub(_unspace_math, part)
+        part = parts[i]
+        if "\\(" in part:
+            part = _PAREN_MATH.sub(lambda m: "$" + m.group(1).strip() + "$", part)
+        if "\\[" in part:
+            part = _BRACKET_MATH.sub(lambda m: "$$" + m.group(1) + "$$", part)
+        if "$ " in part or "$\t" in part:  # _SPACED_MATH scans slowly (it opens with a lookbehind)
+            part = _SPACED_MATH.sub(_unspace_math, part)
+        parts[i] = part
     return "".join(parts)
+
+
+def _may_need_math_fix(text: str) -> bool:
+    """Whether any of the three math patterns could match: each needs one of these substrings."""
+    return "\\(" in text or "\\[" in text or "$ " in text or "$\t" in text
 
 
 def _unspace_math(m: re.Match) -> str:
