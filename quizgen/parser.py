@@ -177,6 +177,8 @@ def _key(fields: dict, path: str) -> str:
 
 def _clean(text: str) -> str:
     """Text without control characters; those that act as spaces become one."""
+    if text.isprintable():  # a quick test that rules them all out (they are never printable), true of most text
+        return text
     return _CONTROL.sub(lambda m: " " if m.group().isspace() else "", text)
 
 
