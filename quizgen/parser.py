@@ -221,8 +221,9 @@ def split_keywords(value) -> tuple[str, ...]:
     seen, out = set(), []
     for part in parts:
         kw = _one_line(str(part))
-        if kw and fold(kw) not in seen:
-            seen.add(fold(kw))
+        key = fold(kw)
+        if kw and key not in seen:
+            seen.add(key)
             out.append(kw)
     return tuple(out)
 
@@ -330,12 +331,14 @@ class _Walker:
         if self.code is not None:
             self.code.append(text)
             return
-        if self.row is not None and self.buf is None:
-            self.buf = []
-        if self.buf is None:
-            self.open("item" if self.items and not self.items[-1][0] else "paragraph")
-        href = self.links[-1] if self.links else ""
-        self.buf.append(Inline(kind, text, self.strong > 0, self.em > 0, href))
+        buf = self.buf
+        if buf is None:
+            if self.row is not None:  # a table cell's text, kept by the cell
+                buf = self.buf = []
+            else:
+                self.open("item" if self.items and not self.items[-1][0] else "paragraph")
+                buf = self.buf
+        buf.append(Inline(kind, text, self.strong > 0, self.em > 0, self.links[-1] if self.links else ""))
 
     def open(self, kind: str) -> None:
         self.flush()
@@ -347,7 +350,7 @@ class _Walker:
             self.items[-1][0] = True
         if not buf or not any(i.text.strip() for i in buf):
             return
-        inlines = tuple(_strip(buf))
+        inlines = _strip(buf)
         if self.kind == "item":
             _, number, ordered = self.items[-1]
             self.blocks.append(Block("item", inlines, depth=len(self.lists), ordered=ordered, number=number))
@@ -417,7 +420,7 @@ class _Walker:
                 self.blocks.append(Block("code", code=code.rstrip("\n"), depth=len(self.lists)))
         elif name == "TableCell":
             if self.row is not None:
-                self.row.append(tuple(_strip(self.buf or [])))
+                self.row.append(_strip(self.buf or []))
             self.buf = None
         elif name in ("TableHead", "TableRow"):
             if self.table is not None and self.row is not None:
@@ -450,18 +453,26 @@ class _Walker:
             self.flush()
 
 
-def _strip(inlines: list[Inline]) -> list[Inline]:
-    """Drop the whitespace a block opens and closes with (it would show as stray spaces)."""
-    out = list(inlines)
+def _strip(inlines: list[Inline]) -> tuple[Inline, ...]:
+    """Drop the whitespace a block opens and closes with (it would show as stray spaces).
+
+    Works on the list it is given, which the caller no longer needs; an end run is only rebuilt when
+    its text really changes (it seldom does, and making an Inline is not cheap).
+    """
+    out = inlines
     while out and out[0].kind == "text" and not out[0].text.strip():
         out.pop(0)
     while out and out[-1].kind in ("text", "break") and not out[-1].text.strip():
         out.pop()
     if out and out[0].kind == "text":
-        out[0] = _with_text(out[0], out[0].text.lstrip())
+        text = out[0].text.lstrip()
+        if text != out[0].text:
+            out[0] = _with_text(out[0], text)
     if out and out[-1].kind == "text":
-        out[-1] = _with_text(out[-1], out[-1].text.rstrip())
-    return out
+        text = out[-1].text.rstrip()
+        if text != out[-1].text:
+            out[-1] = _with_text(out[-1], text)
+    return tuple(out)
 
 
 def _with_text(inline: Inline, text: str) -> Inline:
@@ -479,27 +490,38 @@ def blocks_of(markdown: str) -> tuple[Block, ...]:
 
 def strong_runs(inlines: Iterable[Inline]) -> list[tuple[int, int, str]]:
     """Each bold run of a block as (first inline, last inline + 1, term text without a closing colon)."""
-    runs, start, inl = [], None, list(inlines)
-    for i, x in enumerate(inl + [Inline("text", "")]):
-        if x.strong and x.kind != "break" and start is None:
-            start = i
-        elif not x.strong and start is not None:
-            term = _one_line("".join(y.text for y in inl[start:i])).rstrip(":").strip()
-            if term:
-                runs.append((start, i, term))
+    runs, start = [], None
+    inl = inlines if isinstance(inlines, (tuple, list)) else list(inlines)
+    for i, x in enumerate(inl):
+        if x.strong:
+            if start is None and x.kind != "break":
+                start = i
+        elif start is not None:
+            _add_run(runs, inl, start, i)
             start = None
+    if start is not None:  # the block ends in bold
+        _add_run(runs, inl, start, len(inl))
     return runs
+
+
+def _add_run(runs: list, inlines, start: int, end: int) -> None:
+    term = _one_line("".join([x.text for x in inlines[start:end]])).rstrip(":").strip()
+    if term:
+        runs.append((start, end, term))
 
 
 def bold_terms(blocks: Iterable[Block]) -> tuple[str, ...]:
     """Every distinct bold term of an answer, in order (code blocks have none)."""
     seen, out = set(), []
     for block in blocks:
-        groups = [block.inlines] + [cell for row in block.rows for cell in row]
+        groups = [block.inlines]
+        if block.rows:
+            groups += [cell for row in block.rows for cell in row]
         for inlines in groups:
             for _, _, term in strong_runs(inlines):
-                if fold(term) not in seen:
-                    seen.add(fold(term))
+                key = fold(term)
+                if key not in seen:
+                    seen.add(key)
                     out.append(term)
     return tuple(out)
 
