@@ -42,8 +42,9 @@ _ESCAPES = re.compile(r"\\n([A-Za-z]*)|\$\$|\$|\\[()\[\]]|\\.", re.S)
 _CODE = re.compile(r"(```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)|`[^`\n]*`)", re.S)
 _PAREN_MATH = re.compile(r"\\\((.+?)\\\)", re.S)
 _BRACKET_MATH = re.compile(r"\\\[(.+?)\\\]", re.S)
-# '$ x $': the opening '$' starts a word (so it is not the closing '$' of '$a$ and $b$'), the closing one ends one
-_SPACED_MATH = re.compile(r"(?<![^\s(\[])\$[ \t]+([^$\n]*?[^$\s])[ \t]+\$(?![$\w])")
+# '$ x $': the opening '$' starts a word (so it is not the closing '$' of '$a$ and $b$'), the closing one ends one.
+# The look-behind comes after the '$' it checks, so that the search can jump from '$' to '$'.
+_SPACED_MATH = re.compile(r"\$(?<![^\s(\[]\$)[ \t]+([^$\n]*?[^$\s])[ \t]+\$(?![$\w])")
 
 
 # ---------------------------------------------------------------------------------------------- files
@@ -248,23 +249,23 @@ def unescape_answer(answer: str) -> str:
     """
     out, pos, in_math = [], 0, ""
     for m in _ESCAPES.finditer(answer):
-        token = m.group()
-        if token.startswith("\\n"):
-            letters = m.group(1)
+        letters = m[1]
+        if letters is not None:  # a literal '\n', the most common token by far
             if in_math and letters:
                 # the longest LaTeX command the letters start with, e.g. '\neq' in '\neqx' is not one
                 if "n" + letters in _LATEX_N:
                     continue
-            out.append(answer[pos:m.start()] + "\n")
-            pos = m.start() + 2
+            start = m.start()
+            out += answer[pos:start], "\n"
+            pos = start + 2
             continue
+        token = m[0]
         if token == "$$":
             in_math = "" if in_math == "$$" else (in_math or "$$")
         elif token == "$":
-            nxt = answer[m.end():m.end() + 1]
             if in_math == "$":
                 in_math = ""
-            elif not in_math and not nxt.isdigit():
+            elif not in_math and not answer[m.end():m.end() + 1].isdigit():
                 in_math = "$"
         elif token in ("\\(", "\\["):
             in_math = in_math or token
@@ -284,7 +285,7 @@ def _normalise_math(text: str) -> str:
             part = _PAREN_MATH.sub(lambda m: "$" + m.group(1).strip() + "$", part)
         if "\\[" in part:
             part = _BRACKET_MATH.sub(lambda m: "$$" + m.group(1) + "$$", part)
-        if "$ " in part or "$\t" in part:  # _SPACED_MATH scans slowly (it opens with a lookbehind)
+        if "$ " in part or "$\t" in part:
             part = _SPACED_MATH.sub(_unspace_math, part)
         parts[i] = part
     return "".join(parts)
@@ -309,6 +310,11 @@ def safe_href(url: str) -> str:
     """The link target if it is one a card may open (http, https, mailto), else ''."""
     url = url.strip()
     return url if url.lower().startswith(_SAFE_SCHEMES) else ""
+
+
+_RUN_KINDS = {"Text": "text", "Html": "text", "InlineHtml": "text", "Code": "code", "InlineMath": "math",
+              "DisplayMath": "math_display"}
+"""The events that carry a run of text, and the kind of Inline each becomes."""
 
 
 class _Walker:
@@ -437,14 +443,8 @@ class _Walker:
             self.start(value)
         elif name == "End":
             self.end(value)
-        elif name in ("Text", "Html", "InlineHtml"):
-            self.add("text", value)
-        elif name == "Code":
-            self.add("code", value)
-        elif name == "InlineMath":
-            self.add("math", value)
-        elif name == "DisplayMath":
-            self.add("math_display", value)
+        elif name in _RUN_KINDS:
+            self.add(_RUN_KINDS[name], value)
         elif name == "SoftBreak":
             self.add("text", " ")
         elif name == "HardBreak":
@@ -482,8 +482,9 @@ def _with_text(inline: Inline, text: str) -> Inline:
 def blocks_of(markdown: str) -> tuple[Block, ...]:
     """The answer's Markdown as a flat tuple of Blocks."""
     walker = _Walker()
+    feed = walker.feed
     for event in pyromark.events(markdown, options=_OPTIONS):
-        walker.feed(event)
+        feed(event)
     walker.flush()
     return tuple(walker.blocks)
 
