@@ -365,9 +365,12 @@ class _Walker:
 
     def start(self, tag) -> None:
         name, arg = (tag, None) if isinstance(tag, str) else next(iter(tag.items()))
+        # the most frequent tags first
         if name == "Paragraph":
             if self.row is None:
                 self.open("item" if self.items and not self.items[-1][0] else "paragraph")
+        elif name == "Strong":
+            self.strong += 1
         elif name == "Heading":
             self.open("heading")
         elif name == "List":
@@ -381,8 +384,6 @@ class _Walker:
             self.items.append([False, number, ordered])
             if self.lists:
                 self.lists[-1][1] += 1
-        elif name == "Strong":
-            self.strong += 1
         elif name == "Emphasis":
             self.em += 1
         elif name == "Link":
@@ -402,9 +403,12 @@ class _Walker:
 
     def end(self, tag) -> None:
         name = tag if isinstance(tag, str) else next(iter(tag))
+        # the most frequent tags first
         if name in ("Paragraph", "Heading", "BlockQuote", "HtmlBlock"):
             if self.row is None:
                 self.flush()
+        elif name == "Strong":
+            self.strong = max(0, self.strong - 1)
         elif name == "Item":
             self.flush()
             if self.items:
@@ -413,8 +417,6 @@ class _Walker:
             self.flush()
             if self.lists:
                 self.lists.pop()
-        elif name == "Strong":
-            self.strong = max(0, self.strong - 1)
         elif name == "Emphasis":
             self.em = max(0, self.em - 1)
         elif name == "Link":
