@@ -534,11 +534,13 @@ _SEPARATOR = re.compile(r"^\s*(?::|[-–—]\s)\s*")
 
 def split_step(inlines: tuple[Inline, ...]) -> tuple[str, tuple[Inline, ...]]:
     """'**Term**: body' -> ('Term', body). An item that does not open with a bold term has term ''."""
+    if not inlines or not inlines[0].strong or inlines[0].kind == "break":
+        return "", inlines  # no bold run can start at the first inline: spare looking for any
     runs = strong_runs(inlines)
     if not runs or runs[0][0] != 0:
         return "", inlines
     _, end, term = runs[0]
-    raw = "".join(x.text for x in inlines[:end]).strip()
+    raw = "".join([x.text for x in inlines[:end]]).strip()
     body = list(inlines[end:])
     if body and body[0].kind == "text":
         m = _SEPARATOR.match(body[0].text)
