@@ -519,6 +519,7 @@ def strong_runs(inlines: Iterable[Inline]) -> list[tuple[int, int, str]]:
 
 
 def _add_run(runs: list, inlines, start: int, end: int) -> None:
+    """Record inlines[start:end] as a bold run, unless its term comes out empty."""
     term = _one_line("".join([x.text for x in inlines[start:end]])).rstrip(":").strip()
     if term:
         runs.append((start, end, term))
