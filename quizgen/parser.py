@@ -38,12 +38,15 @@ _LATEX_N = frozenset(
     nleftrightarrow nLeftrightarrow nsim ncong nvdash nvDash nparallel nprec nsucc nearrow nwarrow newcommand
     notag nobreak""".split()
 )
+_LATEX_N_COMMAND = re.compile(r"\\(?:%s)(?![A-Za-z])" % "|".join(sorted(_LATEX_N)))
+"""A '\\n' that would be one of those commands, were it inside math."""
 _ESCAPES = re.compile(r"\\n([A-Za-z]*)|\$\$|\$|\\[()\[\]]|\\.", re.S)
 _CODE = re.compile(r"(```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)|`[^`\n]*`)", re.S)
 _PAREN_MATH = re.compile(r"\\\((.+?)\\\)", re.S)
 _BRACKET_MATH = re.compile(r"\\\[(.+?)\\\]", re.S)
-# '$ x $': the opening '$' starts a word (so it is not the closing '$' of '$a$ and $b$'), the closing one ends one
-_SPACED_MATH = re.compile(r"(?<![^\s(\[])\$[ \t]+([^$\n]*?[^$\s])[ \t]+\$(?![$\w])")
+# '$ x $': the opening '$' starts a word (so it is not the closing '$' of '$a$ and $b$'), the closing one ends one.
+# The look-behind comes after the '$' it checks, so that the search can jump from '$' to '$'.
+_SPACED_MATH = re.compile(r"\$(?<![^\s(\[]\$)[ \t]+([^$\n]*?[^$\s])[ \t]+\$(?![$\w])")
 
 
 # ---------------------------------------------------------------------------------------------- files
@@ -177,6 +180,8 @@ def _key(fields: dict, path: str) -> str:
 
 def _clean(text: str) -> str:
     """Text without control characters; those that act as spaces become one."""
+    if text.isprintable():  # a quick test that rules them all out (they are never printable), true of most text
+        return text
     return _CONTROL.sub(lambda m: " " if m.group().isspace() else "", text)
 
 
@@ -219,8 +224,9 @@ def split_keywords(value) -> tuple[str, ...]:
     seen, out = set(), []
     for part in parts:
         kw = _one_line(str(part))
-        if kw and fold(kw) not in seen:
-            seen.add(fold(kw))
+        key = fold(kw)
+        if kw and key not in seen:
+            seen.add(key)
             out.append(kw)
     return tuple(out)
 
@@ -243,25 +249,30 @@ def unescape_answer(answer: str) -> str:
     Then math written as \\(...\\), \\[...\\] or '$ x $' is brought to the $...$ / $$...$$ form the
     Markdown parser knows, leaving code alone.
     """
+    if "\\\\" not in answer and not _LATEX_N_COMMAND.search(answer):
+        # The common case. With no escaped backslash every '\\n' is a token of its own, and with no LaTeX
+        # command among them whether one is inside math decides nothing: each becomes a newline, so a
+        # plain replace does what the token loop below does, without its slow scan for two characters.
+        return _normalise_math(answer.replace("\\n", "\n"))
     out, pos, in_math = [], 0, ""
     for m in _ESCAPES.finditer(answer):
-        token = m.group()
-        if token.startswith("\\n"):
-            letters = m.group(1)
+        letters = m[1]
+        if letters is not None:  # a literal '\n', the most common token by far
             if in_math and letters:
                 # the longest LaTeX command the letters start with, e.g. '\neq' in '\neqx' is not one
                 if "n" + letters in _LATEX_N:
                     continue
-            out.append(answer[pos:m.start()] + "\n")
-            pos = m.start() + 2
+            start = m.start()
+            out += answer[pos:start], "\n"
+            pos = start + 2
             continue
+        token = m[0]
         if token == "$$":
             in_math = "" if in_math == "$$" else (in_math or "$$")
         elif token == "$":
-            nxt = answer[m.end():m.end() + 1]
             if in_math == "$":
                 in_math = ""
-            elif not in_math and not nxt.isdigit():
+            elif not in_math and not answer[m.end():m.end() + 1].isdigit():
                 in_math = "$"
         elif token in ("\\(", "\\["):
             in_math = in_math or token
@@ -272,12 +283,24 @@ def unescape_answer(answer: str) -> str:
 
 
 def _normalise_math(text: str) -> str:
-    parts = _CODE.split(text)
+    if not _may_need_math_fix(text):
+        return text  # the usual case: math already written as $...$
+    parts = _CODE.split(text) if "`" in text or "~~~" in text else [text]
     for i in range(0, len(parts), 2):  # even parts are outside code
-        part = _PAREN_MATH.sub(lambda m: "$" + m.group(1).strip() + "$", parts[i])
-        part = _BRACKET_MATH.sub(lambda m: "$$" + m.group(1) + "$$", part)
-        parts[i] = _SPACED_MATH.sub(_unspace_math, part)
+        part = parts[i]
+        if "\\(" in part:
+            part = _PAREN_MATH.sub(lambda m: "$" + m.group(1).strip() + "$", part)
+        if "\\[" in part:
+            part = _BRACKET_MATH.sub(lambda m: "$$" + m.group(1) + "$$", part)
+        if "$ " in part or "$\t" in part:
+            part = _SPACED_MATH.sub(_unspace_math, part)
+        parts[i] = part
     return "".join(parts)
+
+
+def _may_need_math_fix(text: str) -> bool:
+    """Whether any of the three math patterns could match: each needs one of these substrings."""
+    return "\\(" in text or "\\[" in text or "$ " in text or "$\t" in text
 
 
 def _unspace_math(m: re.Match) -> str:
@@ -294,6 +317,11 @@ def safe_href(url: str) -> str:
     """The link target if it is one a card may open (http, https, mailto), else ''."""
     url = url.strip()
     return url if url.lower().startswith(_SAFE_SCHEMES) else ""
+
+
+_RUN_KINDS = {"Text": "text", "Html": "text", "InlineHtml": "text", "Code": "code", "InlineMath": "math",
+              "DisplayMath": "math_display"}
+"""The events that carry a run of text, and the kind of Inline each becomes."""
 
 
 class _Walker:
@@ -316,12 +344,14 @@ class _Walker:
         if self.code is not None:
             self.code.append(text)
             return
-        if self.row is not None and self.buf is None:
-            self.buf = []
-        if self.buf is None:
-            self.open("item" if self.items and not self.items[-1][0] else "paragraph")
-        href = self.links[-1] if self.links else ""
-        self.buf.append(Inline(kind, text, self.strong > 0, self.em > 0, href))
+        buf = self.buf
+        if buf is None:
+            if self.row is not None:  # a table cell's text, kept by the cell
+                buf = self.buf = []
+            else:
+                self.open("item" if self.items and not self.items[-1][0] else "paragraph")
+                buf = self.buf
+        buf.append(Inline(kind, text, self.strong > 0, self.em > 0, self.links[-1] if self.links else ""))
 
     def open(self, kind: str) -> None:
         self.flush()
@@ -333,7 +363,7 @@ class _Walker:
             self.items[-1][0] = True
         if not buf or not any(i.text.strip() for i in buf):
             return
-        inlines = tuple(_strip(buf))
+        inlines = _strip(buf)
         if self.kind == "item":
             _, number, ordered = self.items[-1]
             self.blocks.append(Block("item", inlines, depth=len(self.lists), ordered=ordered, number=number))
@@ -342,9 +372,12 @@ class _Walker:
 
     def start(self, tag) -> None:
         name, arg = (tag, None) if isinstance(tag, str) else next(iter(tag.items()))
+        # the most frequent tags first
         if name == "Paragraph":
             if self.row is None:
                 self.open("item" if self.items and not self.items[-1][0] else "paragraph")
+        elif name == "Strong":
+            self.strong += 1
         elif name == "Heading":
             self.open("heading")
         elif name == "List":
@@ -358,8 +391,6 @@ class _Walker:
             self.items.append([False, number, ordered])
             if self.lists:
                 self.lists[-1][1] += 1
-        elif name == "Strong":
-            self.strong += 1
         elif name == "Emphasis":
             self.em += 1
         elif name == "Link":
@@ -379,9 +410,12 @@ class _Walker:
 
     def end(self, tag) -> None:
         name = tag if isinstance(tag, str) else next(iter(tag))
+        # the most frequent tags first
         if name in ("Paragraph", "Heading", "BlockQuote", "HtmlBlock"):
             if self.row is None:
                 self.flush()
+        elif name == "Strong":
+            self.strong = max(0, self.strong - 1)
         elif name == "Item":
             self.flush()
             if self.items:
@@ -390,8 +424,6 @@ class _Walker:
             self.flush()
             if self.lists:
                 self.lists.pop()
-        elif name == "Strong":
-            self.strong = max(0, self.strong - 1)
         elif name == "Emphasis":
             self.em = max(0, self.em - 1)
         elif name == "Link":
@@ -403,7 +435,7 @@ class _Walker:
                 self.blocks.append(Block("code", code=code.rstrip("\n"), depth=len(self.lists)))
         elif name == "TableCell":
             if self.row is not None:
-                self.row.append(tuple(_strip(self.buf or [])))
+                self.row.append(_strip(self.buf or []))
             self.buf = None
         elif name in ("TableHead", "TableRow"):
             if self.table is not None and self.row is not None:
@@ -414,40 +446,51 @@ class _Walker:
                 self.blocks.append(Block("table", rows=tuple(self.table), depth=len(self.lists)))
             self.table = None
 
-    def feed(self, event) -> None:
-        (name, value), = event.items() if isinstance(event, dict) else ((event, None),)
-        if name == "Start":
-            self.start(value)
-        elif name == "End":
-            self.end(value)
-        elif name in ("Text", "Html", "InlineHtml"):
-            self.add("text", value)
-        elif name == "Code":
-            self.add("code", value)
-        elif name == "InlineMath":
-            self.add("math", value)
-        elif name == "DisplayMath":
-            self.add("math_display", value)
-        elif name == "SoftBreak":
-            self.add("text", " ")
-        elif name == "HardBreak":
-            self.add("break", "\n")
-        elif name == "Rule":
-            self.flush()
+    def walk(self, events: Iterable) -> tuple[Block, ...]:
+        """Every event in turn, then whatever text is still open.
+
+        One loop with the handlers bound to locals: an answer has a hundred events or more, and a call per
+        event just to dispatch it was a good part of the time.
+        """
+        start, end, add = self.start, self.end, self.add
+        for event in events:
+            (name, value), = event.items() if isinstance(event, dict) else ((event, None),)
+            if name == "Start":
+                start(value)
+            elif name == "End":
+                end(value)
+            elif name in _RUN_KINDS:
+                add(_RUN_KINDS[name], value)
+            elif name == "SoftBreak":
+                add("text", " ")
+            elif name == "HardBreak":
+                add("break", "\n")
+            elif name == "Rule":
+                self.flush()
+        self.flush()
+        return tuple(self.blocks)
 
 
-def _strip(inlines: list[Inline]) -> list[Inline]:
-    """Drop the whitespace a block opens and closes with (it would show as stray spaces)."""
-    out = list(inlines)
+def _strip(inlines: list[Inline]) -> tuple[Inline, ...]:
+    """Drop the whitespace a block opens and closes with (it would show as stray spaces).
+
+    Works on the list it is given, which the caller no longer needs; an end run is only rebuilt when
+    its text really changes (it seldom does, and making an Inline is not cheap).
+    """
+    out = inlines
     while out and out[0].kind == "text" and not out[0].text.strip():
         out.pop(0)
     while out and out[-1].kind in ("text", "break") and not out[-1].text.strip():
         out.pop()
     if out and out[0].kind == "text":
-        out[0] = _with_text(out[0], out[0].text.lstrip())
+        text = out[0].text.lstrip()
+        if text != out[0].text:
+            out[0] = _with_text(out[0], text)
     if out and out[-1].kind == "text":
-        out[-1] = _with_text(out[-1], out[-1].text.rstrip())
-    return out
+        text = out[-1].text.rstrip()
+        if text != out[-1].text:
+            out[-1] = _with_text(out[-1], text)
+    return tuple(out)
 
 
 def _with_text(inline: Inline, text: str) -> Inline:
@@ -456,36 +499,44 @@ def _with_text(inline: Inline, text: str) -> Inline:
 
 def blocks_of(markdown: str) -> tuple[Block, ...]:
     """The answer's Markdown as a flat tuple of Blocks."""
-    walker = _Walker()
-    for event in pyromark.events(markdown, options=_OPTIONS):
-        walker.feed(event)
-    walker.flush()
-    return tuple(walker.blocks)
+    return _Walker().walk(pyromark.events(markdown, options=_OPTIONS))
 
 
 def strong_runs(inlines: Iterable[Inline]) -> list[tuple[int, int, str]]:
     """Each bold run of a block as (first inline, last inline + 1, term text without a closing colon)."""
-    runs, start, inl = [], None, list(inlines)
-    for i, x in enumerate(inl + [Inline("text", "")]):
-        if x.strong and x.kind != "break" and start is None:
-            start = i
-        elif not x.strong and start is not None:
-            term = _one_line("".join(y.text for y in inl[start:i])).rstrip(":").strip()
-            if term:
-                runs.append((start, i, term))
+    runs, start = [], None
+    inl = inlines if isinstance(inlines, (tuple, list)) else list(inlines)
+    for i, x in enumerate(inl):
+        if x.strong:
+            if start is None and x.kind != "break":
+                start = i
+        elif start is not None:
+            _add_run(runs, inl, start, i)
             start = None
+    if start is not None:  # the block ends in bold
+        _add_run(runs, inl, start, len(inl))
     return runs
+
+
+def _add_run(runs: list, inlines, start: int, end: int) -> None:
+    """Record inlines[start:end] as a bold run, unless its term comes out empty."""
+    term = _one_line("".join([x.text for x in inlines[start:end]])).rstrip(":").strip()
+    if term:
+        runs.append((start, end, term))
 
 
 def bold_terms(blocks: Iterable[Block]) -> tuple[str, ...]:
     """Every distinct bold term of an answer, in order (code blocks have none)."""
     seen, out = set(), []
     for block in blocks:
-        groups = [block.inlines] + [cell for row in block.rows for cell in row]
+        groups = [block.inlines]
+        if block.rows:
+            groups += [cell for row in block.rows for cell in row]
         for inlines in groups:
             for _, _, term in strong_runs(inlines):
-                if fold(term) not in seen:
-                    seen.add(fold(term))
+                key = fold(term)
+                if key not in seen:
+                    seen.add(key)
                     out.append(term)
     return tuple(out)
 
@@ -495,11 +546,13 @@ _SEPARATOR = re.compile(r"^\s*(?::|[-–—]\s)\s*")
 
 def split_step(inlines: tuple[Inline, ...]) -> tuple[str, tuple[Inline, ...]]:
     """'**Term**: body' -> ('Term', body). An item that does not open with a bold term has term ''."""
+    if not inlines or not inlines[0].strong or inlines[0].kind == "break":
+        return "", inlines  # no bold run can start at the first inline: spare looking for any
     runs = strong_runs(inlines)
     if not runs or runs[0][0] != 0:
         return "", inlines
     _, end, term = runs[0]
-    raw = "".join(x.text for x in inlines[:end]).strip()
+    raw = "".join([x.text for x in inlines[:end]]).strip()
     body = list(inlines[end:])
     if body and body[0].kind == "text":
         m = _SEPARATOR.match(body[0].text)
