@@ -12,9 +12,12 @@ DEFAULT_KINDS = ("qa", "step", "cloze", "sequence", "keyword")
 """What `quizgen build` makes unless `--cards` says otherwise (mcq is for JSON and the self-test)."""
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class Inline:
-    """One run of inline text with a single style: a flat token, never a tree."""
+    """One run of inline text with a single style: a flat token, never a tree.
+
+    Not frozen, though nothing changes one once made: a frozen dataclass takes eight times as long to
+    build, and a build makes hundreds of these per document (the same goes for Card)."""
 
     kind: str
     """text | code | math | math_display | break"""
@@ -113,9 +116,10 @@ class Document:
     """the answer's Markdown with real newlines"""
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class Card:
-    """One card as every exporter and the self-test see it. HTML fields are already safe to show."""
+    """One card as every exporter and the self-test see it. HTML fields are already safe to show.
+    Treated as immutable (see Inline for why it is not frozen): change one with dataclasses.replace."""
 
     id: str
     """stable id from (document key, kind, key): the Anki note GUID and the progress-store key"""
