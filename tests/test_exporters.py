@@ -6,6 +6,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -135,3 +137,24 @@ def test_output_is_the_same_whatever_the_jobs(tmp_path):
     quizgen.build([folder], one, quizgen.BuildOptions(jobs=1))
     quizgen.build([folder], two, quizgen.BuildOptions(jobs=2))
     assert one.read_bytes() == two.read_bytes()
+
+
+def test_a_killed_builds_temporary_file_is_removed_by_the_next_build(seeds, tmp_path):
+    """SIGKILL gives no chance to clean up: the next build of the same output does it, sparing the
+    files of builds still running and anything not named as ours."""
+    out = tmp_path / "deck.apkg"
+    killed = subprocess.run(
+        [sys.executable, "-c",
+         "import os, sys; from quizgen.exporters import scratch_path\n"
+         "with scratch_path(sys.argv[1], '.db') as db:\n"
+         "    open(db, 'wb').write(b'half a deck'); os.kill(os.getpid(), 9)", str(out)],
+        capture_output=True)
+    assert killed.returncode == -9
+    (orphan,) = tmp_path.glob(".deck.apkg.*.db")
+    dead = orphan.name.split(".")[3]  # .deck.apkg.<pid>.<random>.db
+    running = tmp_path / f".deck.apkg.{os.getpid()}.abcd1234.db"
+    not_ours = [tmp_path / f".deck.apkg.{dead}.notes.txt", tmp_path / ".deck.apkg.old.db"]
+    for path in [running, *not_ours]:
+        path.write_bytes(b"keep")
+    quizgen.build([seeds], out)
+    assert sorted(p.name for p in tmp_path.glob(".deck.apkg.*")) == sorted(p.name for p in [running, *not_ours])

@@ -27,12 +27,40 @@ def _temp_beside(path: str, suffix: str) -> str:
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise OutputError(f"{path}: folder {folder} does not exist")
+    _remove_orphans(path)
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=suffix)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.{os.getpid()}.", suffix=suffix)
     except OSError as e:
         raise OutputError(f"{path}: cannot write here: {e.strerror}") from None
     os.close(fd)
     return tmp
+
+
+def _remove_orphans(path: str) -> None:
+    """Remove the temporary files an earlier build of `path` left behind when it was killed outright
+    (SIGKILL, a power cut): they are named after its process id, and that process is gone."""
+    folder, name = os.path.split(os.path.abspath(path))
+    prefix = f".{name}."
+    with suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            pid = entry.name[len(prefix):].split(".", 1)[0]
+            if (entry.name.startswith(prefix) and entry.name.endswith((".db", ".tmp")) and pid.isdigit()
+                    and not _running(int(pid))):
+                with suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id exists (on Windows, where signal 0 would end it, always True)."""
+    if os.name == "nt":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):  # someone else's process, or not a process id at all
+        return True
+    return True
 
 
 @contextmanager
