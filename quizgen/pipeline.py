@@ -21,7 +21,6 @@ from .exporters import json as json_exporter
 from .generator import DEFAULT_BASE_URL, Options, card_id, generate
 from .model import CARD_KINDS, DEFAULT_KINDS, Card
 from .parser import MAX_SIZE, read_file
-from .quality import front_key
 
 SUFFIXES = (".md", ".txt")
 """What a document's file name ends with (case-insensitive)."""
