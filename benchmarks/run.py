@@ -327,6 +327,11 @@ def main(argv: list[str] | None = None) -> int:
         growth = per[1] / per[0]
         print(f"\nscaling .apkg: {per[0]:.3f} ms/doc at {small['docs']}, {per[1]:.3f} ms/doc at {large['docs']}: "
               f"x{growth:.3f} {_mark(abs(growth - 1) <= LINEAR_TOLERANCE)} (target within {LINEAR_TOLERANCE:.0%})")
+        # the two sizes run minutes apart, and a shared machine's speed drifts: the floor, measured again
+        # at each size, shows how much, and the ratio to it is free of the drift
+        drift = (large["floor"] / large["docs"]) / (small["floor"] / small["docs"])
+        print(f"  the floor per document moved x{drift:.3f} between the two runs; the build's ratio to it "
+              f"moved x{large['ratio'] / small['ratio']:.3f}")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ SEEDS = Path(__file__).parent.parent / "seeds"
 
 def punkt(paragraph: str) -> list[tuple[int, int]]:
     """What sentence_spans gave before it cut plain endings itself: Punkt on every paragraph with an end."""
-    if text.re.search(r"[.?!][\"')\]]*\s", paragraph):
+    if re.search(r"[.?!][\"')\]]*\s", paragraph):
         return list(text._SENTENCES.span_tokenize(paragraph))
     return text.sentence_spans(paragraph)
 
