@@ -279,3 +279,25 @@ def test_interrupted_build_keeps_the_previous_deck_and_leaves_no_temp_files(tmp_
     assert "Traceback" not in stderr
     assert out.read_bytes() == b"the previous deck"
     assert os.listdir(out_dir) == [out.name]
+
+
+def _no_room(limit: int = 20_000):
+    """In the child: files may not grow past `limit` bytes, as on a full disk (writes fail with EFBIG)."""
+    import resource
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="file-size limits are POSIX")
+@pytest.mark.parametrize("suffix", [".apkg", ".json"])
+def test_a_full_disk_is_an_output_error_not_a_bug_and_keeps_the_previous_deck(tmp_path, suffix):
+    out = tmp_path / f"deck{suffix}"
+    assert quizgen("build", ROOT / "seeds", "-o", out, "-q").returncode == 0
+    before = out.read_bytes()
+    proc = quizgen("build", ROOT / "seeds", "-o", out, preexec_fn=_no_room)
+    assert proc.returncode == 1
+    (line,) = lines(proc.stderr)
+    assert line.startswith(f"Error: {out}: cannot write: ")
+    assert out.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == [out.name]

@@ -70,7 +70,10 @@ def scratch_path(beside: str, suffix: str) -> Iterator[str]:
     try:
         with signals.held():
             made.append(_temp_beside(beside, suffix))
-        yield made[0]
+        try:
+            yield made[0]
+        except OSError as e:  # a full disk, a file-size limit: the user's to fix, not a bug of ours
+            raise OutputError(f"{beside}: cannot write: {e.strerror or e}") from None
     finally:
         for tmp in made:
             with suppress(OSError):

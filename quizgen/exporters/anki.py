@@ -20,6 +20,7 @@ import genanki
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
+from ..errors import OutputError
 from ..model import Card
 from ..render import escape
 from . import atomic_path, scratch_path
@@ -127,7 +128,10 @@ def note_fields(card: Card) -> tuple[int, list[str]]:
 def write(cards: Iterable[Card], path: str, *, root: str = DEFAULT_DECK, mtimes: Mapping[str, int] = {}) -> int:
     """Write an .apkg atomically; returns the number of notes. Cards of kind mcq are not Anki's."""
     with scratch_path(path, ".db") as db:
-        count = _fill(db, cards, root, mtimes)
+        try:
+            count = _fill(db, cards, root, mtimes)
+        except sqlite3.OperationalError as e:  # SQLite's word for a full or failing disk
+            raise OutputError(f"{path}: cannot write: {e}") from None
         with atomic_path(path) as tmp:
             _zip(db, tmp)
         return count
