@@ -68,7 +68,7 @@ def grade(typed: str, answers: Sequence[str], *, ordered: bool = False) -> Grade
         return Grade(False, False, AGAIN, "No answer given. Expected: " + "; ".join(expected))
     if needs_recall(expected) and _key_words(" ".join(expected)):
         return grade_recall(typed, expected)
-    parts = _parts(typed, len(expected))
+    parts = _parts(typed, expected)
     matches = _in_order(parts, expected) if ordered else _assign(parts, expected)
     if len(matches) == 1:
         return _single(matches[0])
@@ -195,16 +195,18 @@ def _line(m: _Match) -> str:
     return f"  missed: {m.answer} (you typed {m.typed!r}{', close' if m.level == _NEAR else ''})"
 
 
-def _parts(typed: str, wanted: int) -> list[str]:
+def _parts(typed: str, answers: Sequence[str]) -> list[str]:
     """Split a typed line into one part per answer: on `;`, `|`, else commas if that gives too few.
 
-    One answer is the whole line, unless it is one word repeated for blanks that hide the same word.
+    One answer is the whole line, unless it is one word repeated for blanks that hide the same word
+    (and the answer itself holds no separator: '0|0' typed for '0|0' is the answer, not '0' twice).
     """
+    wanted = len(answers)
     parts = [p for p in _SPLIT.split(typed.strip()) if p]
     if wanted > 1 and len(parts) < wanted and "," in typed:
         parts = [p.strip() for p in re.split(r"[;|\n,]", typed) if p.strip()]
     if wanted == 1:
-        repeated = len(parts) > 1 and len({normalize(p) or p for p in parts}) == 1
+        repeated = len(parts) > 1 and len({normalize(p) or p for p in parts}) == 1 and not _SPLIT.search(answers[0])
         return parts[:1] if repeated else [typed.strip()]
     return parts
 
