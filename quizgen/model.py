@@ -165,6 +165,7 @@ class Card:
 CLOZE_KINDS = frozenset({"cloze", "sequence", "keyword"})
 """Kinds whose front is an Anki cloze text."""
 
-_CARD_FIELDS = tuple(Card.__dataclass_fields__)
-_card_values = attrgetter(*_CARD_FIELDS)
+CARD_FIELDS = tuple(Card.__dataclass_fields__)
+"""A card's field names, in order (the JSON format writes and reads exactly these)."""
+_card_values = attrgetter(*CARD_FIELDS)
 """A card's field values as a tuple, in field order (twice as fast as a generator over the names)."""

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import fields
 from importlib import resources
 
 from ..errors import QuizgenError
-from ..model import Card
+from ..model import CARD_FIELDS, Card
 from . import atomic_path
 from .anki import DEFAULT_DECK, deck_name
 
 FORMAT = "quizgen"
 VERSION = 1
-_CARD_FIELDS = tuple(f.name for f in fields(Card))
 _encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 """json.dumps(record, ensure_ascii=False, sort_keys=True) without making an encoder for every card."""
 
@@ -26,7 +24,7 @@ def schema_text() -> str:
 
 def card_record(card: Card, root: str) -> dict:
     """A card as a JSON object: every Card field plus its full deck name."""
-    record = {name: getattr(card, name) for name in _CARD_FIELDS}
+    record = {name: getattr(card, name) for name in CARD_FIELDS}
     record["deck"] = deck_name(root, card.subject)
     return record
 
@@ -58,7 +56,7 @@ def read(path: str) -> list[Card]:
     cards = []
     for n, rec in enumerate(data["cards"]):
         try:
-            values = {k: rec[k] for k in _CARD_FIELDS if k in rec}
+            values = {k: rec[k] for k in CARD_FIELDS if k in rec}
             for k in ("answers", "choices", "tags"):
                 values[k] = tuple(values.get(k, ()))
             cards.append(Card(**values))
