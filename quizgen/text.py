@@ -95,6 +95,8 @@ def _is_number(word: str) -> bool:
     return word.replace("-", "").replace("'", "").isdigit()
 
 
+MAY_END = re.compile(r"[.?!][\"')\]]*\s")
+"""A paragraph without this has one sentence: Punkt is never asked."""
 _CANDIDATES = PunktLanguageVars().period_context_re()
 """Punkt's own pattern for a place a sentence may end: '.', '?' or '!' before punctuation or a word."""
 _CLOSERS = "\"')]}\u2018\u2019\u201c\u201d\xab\xbb"
@@ -111,7 +113,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     word. Punkt, with our parameters, always breaks there, so such paragraphs are cut here, and Punkt
     reads only those with some other kind of ending (tests/test_text.py compares the two).
     """
-    if not re.search(r"[.?!][\"')\]]*\s", text):
+    if not MAY_END.search(text):
         stripped = text.strip()
         if not stripped:
             return []
