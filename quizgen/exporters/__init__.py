@@ -59,7 +59,7 @@ def _running(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except (PermissionError, OverflowError):  # someone else's process, or not a process id at all
-        return True
+        pass
     return True
 
 
