@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -14,6 +15,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from genanki.apkg_schema import APKG_SCHEMA
 
 import quizgen
 from quizgen.exporters.json import schema_text
@@ -101,6 +103,25 @@ def test_apkg_is_compressed_and_byte_identical_across_builds(seeds, tmp_path):
     with zipfile.ZipFile(a) as z:
         info = z.getinfo("collection.anki2")
         assert info.compress_type == zipfile.ZIP_DEFLATED and info.compress_size < info.file_size / 3
+
+
+def test_apkg_database_has_genankis_whole_schema_and_is_sound(seeds, tmp_path):
+    """Indexes are built after the inserts, on larger pages: the same tables and indexes must come out."""
+    deck = tmp_path / "a.apkg"
+    quizgen.build([seeds], deck)
+    with zipfile.ZipFile(deck) as z:
+        z.extract("collection.anki2", tmp_path)
+    want = sqlite3.connect(":memory:")
+    want.executescript(APKG_SCHEMA)
+    got = sqlite3.connect(tmp_path / "collection.anki2")
+    try:
+        schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+        assert got.execute(schema).fetchall() == want.execute(schema).fetchall()
+        assert got.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert got.execute("SELECT count(*) FROM notes").fetchone()[0] > 0
+    finally:
+        got.close()
+        want.close()
 
 
 def test_json_validates_against_the_shipped_schema(seeds, tmp_path):

@@ -137,13 +137,25 @@ def write(cards: Iterable[Card], path: str, *, root: str = DEFAULT_DECK, mtimes:
         return count
 
 
+_STATEMENTS = [s.strip() for s in APKG_SCHEMA.split(";") if s.strip()]
+_TABLES = ";\n".join(s for s in _STATEMENTS if not s.startswith("CREATE INDEX")) + ";"
+_INDEXES = ";\n".join(s for s in _STATEMENTS if s.startswith("CREATE INDEX")) + ";"
+"""genanki's schema, split: indexes built once over the finished tables are cheaper than kept up to date
+through every insert (a quarter of the insert time), and come out more compact."""
+
+PAGE_SIZE = 16384
+"""Card notes are about 1 kB: on 4 kB pages many spill over, and 16 kB pages make the database 14% smaller
+and quicker both to fill and to compress (SQLite and Anki read any page size)."""
+
+
 def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int]) -> int:
     conn = sqlite3.connect(db)
     try:
+        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         cur = conn.cursor()
-        cur.executescript(APKG_SCHEMA)
+        cur.executescript(_TABLES)
         cur.executescript(APKG_COL)
         decks: dict[str, int] = {}
         next_id = FORMAT_EPOCH * 1000
@@ -165,6 +177,7 @@ def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int]) 
             if len(notes) >= 5000:
                 _flush(cur, notes, rows)
         _flush(cur, notes, rows)
+        cur.executescript(_INDEXES)
         _write_collection(cur, decks)
         conn.commit()
         return (next_id - FORMAT_EPOCH * 1000) // 2
