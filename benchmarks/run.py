@@ -3,6 +3,7 @@
     python benchmarks/run.py --docs 5000 [--jobs N] [--keep DIR] [--repeat 2]
     python benchmarks/run.py --scaling            # 5,000 then 20,000 documents: is the cost linear?
     python benchmarks/run.py --docs 2000 --profile /tmp/bench_profile.txt   # where the time goes
+    python benchmarks/run.py --docs 2000 --stages   # each stage's cost in one process, against the floor
 
 Everything is measured in one run on one corpus, so the ratios hold on any machine even when the
 absolute times do not. Builds run as `python -m quizgen build DIR -o OUT -q` subprocesses (the real
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import gc
 import hashlib
 import json
 import os
@@ -305,6 +307,69 @@ def profile(docs: int, keep: str | None, seed: int, report: str, top: int = 25) 
     print(f"profile of {docs} documents: {seconds:.2f} s under cProfile -> {report}")
 
 
+def stages(docs: int, keep: str | None, seed: int, repeat: int = 5, out=print) -> dict[str, float]:
+    """Each stage of an .apkg build timed alone in one process (best of `repeat`), in ms per document.
+
+    The parallel build cannot beat its CPU shared over the cores, plus the deflate, which runs alone
+    once the database is whole: these figures say what bounds the ratio to the floor.
+    """
+    import quizgen
+    from quizgen import generator, quality
+    from quizgen.exporters import anki
+
+    def best(run) -> float:
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+        return min(times) / docs * 1e3
+
+    folder, tmp = corpus(docs, seed, keep)
+    try:
+        with tempfile.TemporaryDirectory() as work:
+            paths = [str(p) for p in files_of(folder)]
+            db, deck = os.path.join(work, "c.db"), os.path.join(work, "c.apkg")
+
+            def fill():
+                if os.path.exists(db):
+                    os.remove(db)
+                anki._fill(db, cards, anki.DEFAULT_DECK, {})
+
+            # a build streams; here every stage's input is held at once, and the garbage collector
+            # would walk it all again and again: held inputs are frozen out of its sight
+            ms = {"floor (read + CSafeLoader)": best(lambda: floor_once(folder))}
+            documents = [quizgen.read_file(p) for p in paths]
+            gc.freeze()
+            ms["parse (includes the floor)"] = best(lambda: [quizgen.read_file(p) for p in paths])
+            cards = [c for d in documents for c in generator.generate(d)]
+            gc.freeze()
+            ms["generate cards"] = best(lambda: [generator.generate(d) for d in documents])
+            ms["front keys (duplicates)"] = best(lambda: quality.front_keys(cards))
+            ms["SQLite fill"] = best(fill)
+            ms["deflate"] = best(lambda: anki._zip(db, deck))
+    finally:
+        gc.unfreeze()
+        if tmp:
+            tmp.cleanup()
+    base = ms["floor (read + CSafeLoader)"]
+    out(f"\n{docs} documents, {len(cards) / docs:.1f} cards each, one process, best of {repeat}, "
+        f"quizgen sources {code_digest()}")
+    out(f"{'stage':<30}{'ms/doc':>8}{'x floor':>9}")
+    for name, value in ms.items():
+        out(f"{name:<30}{value:>8.3f}{value / base:>9.2f}")
+    cores = os.cpu_count() or 1
+
+    def least(*names: str) -> float:
+        """The least wall time of these stages on every core, the deflate alone after them, x floor."""
+        return (sum(ms[n] for n in names) / cores + ms["deflate"]) / base
+
+    everything = [n for n in ms if not n.startswith(("floor", "deflate"))]
+    out(f"on {cores} cores a build takes at least {least(*everything):.2f}x the floor; "
+        f"with no card making at all, {least('parse (includes the floor)', 'SQLite fill'):.2f}x")
+    return ms
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=5000, help="corpus size (default 5000)")
@@ -315,7 +380,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scaling", action="store_true", help="run 5000 and 20000 documents and compare")
     parser.add_argument("--profile", metavar="FILE", help="instead: cProfile an in-process build of --docs "
                         "documents (jobs=1) and write the top functions to FILE")
+    parser.add_argument("--stages", action="store_true", help="instead: time each stage of an .apkg build "
+                        "in one process (--docs documents) against the floor")
     args = parser.parse_args(argv)
+    if args.stages:
+        stages(args.docs, args.keep, args.seed)
+        return 0
     if args.profile:
         profile(args.docs, args.keep, args.seed, args.profile)
         return 0

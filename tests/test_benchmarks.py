@@ -64,3 +64,13 @@ def test_bench_on_a_tiny_corpus_checks_jobs_determinism(tmp_path):
     before = {p: p.stat().st_mtime_ns for p in run.files_of(kept)}
     run.corpus(70, 1, str(tmp_path))  # a kept corpus is reused, not remade
     assert before == {p: p.stat().st_mtime_ns for p in run.files_of(kept)}
+
+
+def test_stages_times_every_stage_of_an_apkg_build(tmp_path):
+    lines: list[str] = []
+    ms = run.stages(20, str(tmp_path), 1, repeat=1, out=lines.append)
+    assert list(ms) == ["floor (read + CSafeLoader)", "parse (includes the floor)", "generate cards",
+                        "front keys (duplicates)", "SQLite fill", "deflate"]
+    assert all(v > 0 for v in ms.values())
+    text = "\n".join(lines)
+    assert "20 documents" in text and "x the floor" in text and "with no card making at all" in text
