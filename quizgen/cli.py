@@ -62,19 +62,24 @@ def _common(f):
 
 
 def _progress(quiet: bool):
-    """(callback, closer) for a progress bar on stderr, shown for big builds on a terminal only."""
-    bars: list = []
+    """(callback, closer) for progress bars on stderr, shown for big builds on a terminal only: documents
+    read, then the deck compressed (some seconds for a big .apkg, after the last document)."""
+    bars: dict[str, click.progressbar] = {}
+    shown = not quiet and sys.stderr.isatty()
 
-    def update(done: int, total: int) -> None:
-        if quiet or total < PROGRESS_FROM or not sys.stderr.isatty():
+    def update(stage: str, done: int, total: int) -> None:
+        if not shown or (stage == "read" and total < PROGRESS_FROM) or (stage != "read" and "read" not in bars):
             return
-        if not bars:
-            bars.append(click.progressbar(length=total, label="Reading documents", file=sys.stderr))
-        bars[0].update(done - bars[0].pos)
+        if stage not in bars:
+            for bar in bars.values():
+                bar.render_finish()
+            label = "Reading documents" if stage == "read" else "Compressing deck"
+            bars[stage] = click.progressbar(length=total, label=label, file=sys.stderr)
+        bars[stage].update(done - bars[stage].pos)
 
     def close() -> None:
         if bars:
-            bars[0].render_finish()
+            list(bars.values())[-1].render_finish()
 
     return update, close
 

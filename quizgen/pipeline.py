@@ -28,6 +28,9 @@ SUFFIXES = (".md", ".txt")
 PARALLEL_FROM = 64
 """Fewer files than this are built in one process: starting workers would cost more than it saves."""
 
+Progress = Callable[[str, int, int], None]
+"""progress(stage, done, total): stage "read" counts documents, "compress" bytes of the deck."""
+
 LONG_FRONT_WORDS = 80
 """A front longer than this is reported by `check` as hard to learn."""
 
@@ -259,9 +262,9 @@ def _work(chunks: list[Sequence[str]], options: BuildOptions, send) -> None:
 # ---------------------------------------------------------------------------------------------- whole build
 
 def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Report,
-          mtimes: dict[str, int] | None = None, progress: Callable[[int, int], None] | None = None) -> Iterator[Card]:
+          mtimes: dict[str, int] | None = None, progress: Progress | None = None) -> Iterator[Card]:
     """Every card of the inputs, in a fixed order, filling `report` as it goes (and calling
-    `progress(documents done, documents found)` after each file).
+    `progress("read", documents done, documents found)` after each file).
 
     Duplicates are settled here, in file order: an identical document is merged, a different one that
     reuses an id gets card ids of its own, and a card whose front another card already has is dropped.
@@ -275,7 +278,7 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
     figures = quality.Figures() if options.quality else None
     for n, done in enumerate(_results(files, options), 1):
         if progress:
-            progress(n, len(files))
+            progress("read", n, len(files))
         if done.error:
             report.skipped.append(done.error)
             continue
@@ -312,9 +315,12 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
 
 
 def build(paths: Iterable[str | os.PathLike], output: str | os.PathLike, options: BuildOptions = BuildOptions(),
-          progress: Callable[[int, int], None] | None = None) -> Report:
+          progress: Progress | None = None) -> Report:
     """Build a deck file from documents; the format comes from the output's suffix.
 
+    `progress(stage, done, total)` is called as the build goes: ("read", documents, documents found)
+    after each file, then for an .apkg ("compress", bytes, bytes of the database) while the finished
+    collection is compressed, which for a big deck takes some seconds after the last document.
     The output is written atomically: on any failure (or --strict with a skipped input) the previous
     file is left as it was.
     """
@@ -322,13 +328,14 @@ def build(paths: Iterable[str | os.PathLike], output: str | os.PathLike, options
     exporter = {"anki": anki, "json": json_exporter}[format_for(output)]
     report = Report(output=output)
     mtimes: dict[str, int] = {}
-    exporter.write(cards(paths, options, report, mtimes, progress), output, root=options.deck, mtimes=mtimes)
+    exporter.write(cards(paths, options, report, mtimes, progress), output, root=options.deck, mtimes=mtimes,
+                   progress=progress)
     report.size = os.path.getsize(output)
     return report
 
 
 def check(paths: Iterable[str | os.PathLike], options: BuildOptions = BuildOptions(),
-          progress: Callable[[int, int], None] | None = None) -> Report:
+          progress: Progress | None = None) -> Report:
     """Everything a build does but writing."""
     report = Report()
     for _ in cards(paths, replace(options, strict=False), report, progress=progress):

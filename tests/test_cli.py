@@ -138,3 +138,47 @@ def test_readme_shows_the_summary_the_seeds_really_give(tmp_path):
     without_size = re.compile(r" \([\d.]+ kB\)$")
     assert without_size.search(shown) and without_size.search(real)
     assert without_size.sub("", shown) == without_size.sub("", real.replace(str(tmp_path / "med.apkg"), "decks/med.apkg"))
+
+
+def _on_a_terminal(args: list[str]) -> tuple[int, str, str]:
+    """Run the CLI with stderr on a pseudo-terminal, as a user sees it: (status, stdout, terminal text)."""
+    import os
+    import pty
+
+    main, secondary = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "quizgen", *args], stdout=subprocess.PIPE, stderr=secondary)
+    os.close(secondary)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 1 << 16)
+        except OSError:  # EIO: the process closed its end
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out = proc.stdout.read().decode()
+    proc.stdout.close()
+    os.close(main)
+    return proc.wait(timeout=120), out, seen.decode()
+
+
+def test_progress_bars_show_on_a_terminal_only_for_big_builds(tmp_path):
+    """Documents read, then the deck compressed (the step after the last document); nothing with -q,
+    nothing for a small build, nothing when stderr is not a terminal."""
+    from quizgen.cli import PROGRESS_FROM
+
+    _many_docs(tmp_path / "in", PROGRESS_FROM)
+    status, out, terminal = _on_a_terminal(["build", str(tmp_path / "in"), "-o", str(tmp_path / "d.apkg")])
+    assert status == 0 and out.startswith(f"{PROGRESS_FROM} documents read, 0 skipped;")
+    assert f"Reading documents  [{'#' * 36}]  100%" in terminal
+    assert terminal.index("Reading documents") < terminal.index("Compressing deck")
+    assert f"Compressing deck  [{'#' * 36}]  100%" in terminal
+
+    status, out, terminal = _on_a_terminal(["build", str(tmp_path / "in"), "-o", str(tmp_path / "d.apkg"), "-q"])
+    assert (status, out, terminal) == (0, "", "")
+    status, out, terminal = _on_a_terminal(["build", str(SEEDS), "-o", str(tmp_path / "s.apkg")])
+    assert status == 0 and terminal == ""
+    proc = subprocess.run([sys.executable, "-m", "quizgen", "build", str(tmp_path / "in"), "-o",
+                           str(tmp_path / "j.json")], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stderr == ""

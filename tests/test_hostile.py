@@ -421,7 +421,7 @@ def test_different_documents_with_one_id_both_build_with_distinct_card_ids(tmp_p
 
 def _fails_midway(n_ok: int = 1):
     """A progress callback that interrupts the build after `n_ok` documents, as Ctrl-C would."""
-    def progress(n, total):
+    def progress(stage, n, total):
         if n > n_ok:
             raise KeyboardInterrupt
     return progress

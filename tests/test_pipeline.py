@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import quizgen
 from quizgen.pipeline import BuildOptions, Report, cards
 from quizgen.quality import front_key
 
 from .conftest import ANSWER, write_doc
+
+SEEDS = Path(__file__).parent.parent / "seeds"
 
 
 def test_same_question_filed_twice_is_not_doubled(tmp_path):
@@ -34,3 +38,17 @@ def test_report_counts_cards_by_kind(tmp_path):
     report = quizgen.build([tmp_path], tmp_path / "out.json", BuildOptions(kinds=frozenset({"qa", "step"})))
     assert dict(report.cards) == {"qa": 1, "step": 4}
     assert report.summary().startswith("1 document read, 0 skipped; 5 cards (1 qa, 4 step) -> ")
+
+
+def test_progress_counts_documents_then_the_bytes_compressed(tmp_path):
+    calls = []
+    report = quizgen.build([SEEDS], tmp_path / "d.apkg", progress=lambda *call: calls.append(call))
+    reads = [c for c in calls if c[0] == "read"]
+    assert reads == [("read", n, report.found) for n in range(1, report.found + 1)]
+    compressed = calls[len(reads):]
+    assert compressed and all(stage == "compress" for stage, _, _ in compressed)
+    done = [d for _, d, _ in compressed]
+    assert done == sorted(done) and done[-1] == compressed[-1][2] > report.size
+    calls.clear()
+    quizgen.build([SEEDS], tmp_path / "d.json", progress=lambda *call: calls.append(call))
+    assert [c[0] for c in calls] == ["read"] * report.found
