@@ -97,7 +97,7 @@ class _Context:
     sentences: dict = field(default_factory=dict)  # block index -> sentence spans
     rendered: dict = field(default_factory=dict)  # block index -> its HTML
     prose: list = field(default_factory=list)  # (block index, inlines, block, plain text) clozes come from
-    stems: dict | None = None  # stem -> positions in `prose` that hold it, made on first use
+    bold: list | None = None  # every bold run of the prose and headings, found on first use
     plain_header: str = ""  # the header with nothing hidden
     clozed: set = field(default_factory=set)  # folded answers already clozed: a keyword card does not repeat one
 
@@ -115,12 +115,13 @@ class _Context:
         if is_abbreviation(term):
             return [p for p in self.prose if term.strip() in p[3]]
         first = next((t[3] for t in tokens(term)), None)
-        if self.stems is None:
-            self.stems = {}
-            for n, p in enumerate(self.prose):
-                for s in stem_index(p[3]):
-                    self.stems.setdefault(s, []).append(n)
-        return [self.prose[n] for n in self.stems.get(first, ())]
+        return [p for p in self.prose if first in stem_index(p[3])]
+
+    def bold_occurrences(self) -> list[tuple[int, tuple[Inline, ...], Block, str, Span, str]]:
+        """_bold_occurrences, read once: the Q&A and cloze cards both go through them."""
+        if self.bold is None:
+            self.bold = list(_bold_occurrences(self))
+        return self.bold
 
     def card(self, kind: str, key: str, context: str, front: str, back: str = "", answers: Sequence[str] = (),
              **extra) -> Card:
@@ -288,7 +289,7 @@ def _long_term_cards(ctx: _Context) -> list[Card]:
     its sentence with a blank -> the phrase."""
     cards, wanted = [], {fold(t): n for n, t in enumerate(ctx.doc.bold_terms)
                          if not is_trivial(t) and word_count(t) > MAX_TERM_WORDS}
-    for index, inlines, _, text, span, term in _bold_occurrences(ctx):
+    for index, inlines, _, text, span, term in ctx.bold_occurrences():
         if fold(term) not in wanted or len(cards) >= MAX_PER_KIND:
             continue
         n = wanted.pop(fold(term))
@@ -390,7 +391,7 @@ def cloze_cards(ctx: _Context) -> list[Card]:
     doc, cards = ctx.doc, []
     wanted = {fold(t): n for n, t in enumerate(doc.bold_terms) if _term_ok(t)}
     done: set[str] = set()
-    for index, inlines, block, text, span, term in _bold_occurrences(ctx):
+    for index, inlines, block, text, span, term in ctx.bold_occurrences():
         key = fold(term)
         if key not in wanted or key in done:
             continue

@@ -104,7 +104,8 @@ def inlines_html(inlines: Sequence[Inline], hidden: Iterable[Span] = (), cloze: 
     or, with `blank`, are replaced by a blank (for fronts that are not Anki clozes)."""
     spans = merge_spans(plain(inlines), hidden) if hidden else ()
     if not spans:
-        return "".join([_piece(i, i.text) for i in inlines])
+        return "".join([escape(i.text) if i.kind == "text" and not (i.strong or i.em or i.href) else _piece(i, i.text)
+                        for i in inlines])
     cuts = [x for s in spans for x in s]  # merged spans neither overlap nor touch: already in order
     out, pos, inside = [], 0, False
     for inline in inlines:
