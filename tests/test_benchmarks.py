@@ -74,3 +74,4 @@ def test_stages_times_every_stage_of_an_apkg_build(tmp_path):
     assert all(v > 0 for v in ms.values())
     text = "\n".join(lines)
     assert "20 documents" in text and "x the floor" in text and "with no card making at all" in text
+    assert "with no Markdown either" in text
