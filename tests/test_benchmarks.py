@@ -75,3 +75,12 @@ def test_stages_times_every_stage_of_an_apkg_build(tmp_path):
     text = "\n".join(lines)
     assert "20 documents" in text and "x the floor" in text and "with no card making at all" in text
     assert "with no Markdown either" in text
+
+
+def test_stages_start_each_timing_with_empty_caches():
+    from quizgen import text
+
+    text.stem("caches")
+    assert text.stem.cache_info().currsize > 0
+    run._forget()
+    assert text.stem.cache_info().currsize == 0 and text.tokens.cache_info().currsize == 0
