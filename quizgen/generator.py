@@ -189,7 +189,11 @@ def _shift(spans: Iterable[Span], by: int) -> list[Span]:
 
 
 def _hidden(token: tuple[int, int, str, str], spans: Sequence[Span]) -> bool:
-    return any(a < token[1] and token[0] < b for a, b in spans)
+    start, end = token[0], token[1]
+    for a, b in spans:  # a loop, not any(): this runs for every word of every front
+        if a < end and start < b:
+            return True
+    return False
 
 
 def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str], fixed: str = "") -> bool:

@@ -132,7 +132,11 @@ def inlines_html(inlines: Sequence[Inline], hidden: Iterable[Span] = (), cloze: 
         else:  # never cut through math or code
             bounds = [start, end]
         for a, b in zip(bounds, bounds[1:]):
-            hide = any(s < b and a < e for s, e in spans)
+            hide = False
+            for s, e in spans:
+                if s < b and a < e:
+                    hide = True
+                    break
             if hide != inside:
                 if blank:
                     out.append(BLANK if hide else "")
