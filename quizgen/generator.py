@@ -213,6 +213,14 @@ def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str], 
                 if not _hidden(toks[i], spans):
                     yield spans, toks[i][:2]
 
+    def count(stem: str) -> int:
+        """how many words with this stem stand unhidden on the front"""
+        n = 0
+        for toks, index, spans in fronts:
+            for i in index.get(stem, ()):
+                n += not _hidden(toks[i], spans)
+        return n
+
     for answer in answers:
         for text, spans in zip(parts, hidden):
             spans.extend(find_term(text, answer))
@@ -221,15 +229,16 @@ def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str], 
             continue
         seen = dict.fromkeys(want & always, 1 << 30)
         for s in want:
-            if n := sum(1 for _ in visible(s)):
+            if n := count(s):
                 seen[s] = seen.get(s, 0) + n
-        if len(seen) < len(want):
-            continue
-        if want <= always:
-            return False
-        rarest = min(sorted(seen), key=lambda s: seen[s])
-        for spans, span in list(visible(rarest)):
-            spans.append(span)
+            elif s not in seen:  # a word of the answer nowhere to be seen: it is kept hidden
+                break
+        else:  # every word of the answer can be read somewhere on the front
+            if want <= always:
+                return False
+            rarest = min(sorted(seen), key=lambda s: seen[s])
+            for spans, span in list(visible(rarest)):
+                spans.append(span)
     return True
 
 

@@ -163,10 +163,17 @@ def find_term(text: str, term: str) -> list[tuple[int, int]]:
         if term not in text:
             return []
         return [(m.start(), m.end()) for m in re.finditer(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text)]
-    want = tuple(t[3] for t in tokens(term))
+    want = _stems(term)
     starts = stem_index(text).get(want[0]) if want else None
     if not starts:
         return []
     toks, n = tokens(text), len(want)
+    if n == 1:  # most terms and every word conceal() looks for
+        return [toks[i][:2] for i in starts]
     return [(toks[i][0], toks[i + n - 1][1]) for i in starts
             if i + n <= len(toks) and all(toks[i + k][3] == want[k] for k in range(1, n))]
+
+
+@lru_cache(maxsize=8192)
+def _stems(term: str) -> tuple[str, ...]:
+    return tuple(t[3] for t in tokens(term))
