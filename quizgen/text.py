@@ -86,8 +86,10 @@ def content_stems(text: str) -> frozenset[str]:
     return frozenset(st for _, _, w, st in tokens(text) if is_content(w))
 
 
+@lru_cache(maxsize=8192)
 def is_trivial(term: str) -> bool:
-    """A deletion not worth a card: only stopwords, numbers or punctuation."""
+    """A deletion not worth a card: only stopwords, numbers or punctuation (cached: each term is asked
+    about by several card kinds)."""
     return not any(is_content(w) and not _is_number(w) for _, _, w in words(term))
 
 
