@@ -127,8 +127,9 @@ def inlines_html(inlines: Sequence[Inline], hidden: Iterable[Span] = (), cloze: 
     for inline in inlines:
         start, end = pos, pos + len(inline.text)
         pos = end
+        simple = inline.kind == "text" and not (inline.strong or inline.em or inline.href)
         if inline.kind == "text":
-            bounds = [start, *(c for c in cuts if start < c < end), end]
+            bounds = [start] + [c for c in cuts if start < c < end] + [end]
         else:  # never cut through math or code
             bounds = [start, end]
         for a, b in zip(bounds, bounds[1:]):
@@ -144,7 +145,8 @@ def inlines_html(inlines: Sequence[Inline], hidden: Iterable[Span] = (), cloze: 
                     out.append("{{c%d::" % cloze if hide else "}}")
                 inside = hide
             if not (blank and hide):
-                out.append(_piece(inline, inline.text[a - start:b - start]))
+                piece = inline.text[a - start:b - start]
+                out.append(escape(piece) if simple else _piece(inline, piece))
     if inside and not blank:
         out.append("}}")
     return "".join(out)
