@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -206,20 +206,10 @@ def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str], 
     always = content_stems(fixed)
     fronts = [(tokens(text), stem_index(text), spans) for text, spans in zip(parts, hidden)]
 
-    def visible(stem: str) -> Iterator[tuple[list[Span], Span]]:
+    def visible(stem: str) -> list[tuple[list[Span], Span]]:
         """(the part's hidden spans, where a word with this stem stands unhidden) for the whole front"""
-        for toks, index, spans in fronts:
-            for i in index.get(stem, ()):
-                if not _hidden(toks[i], spans):
-                    yield spans, toks[i][:2]
-
-    def count(stem: str) -> int:
-        """how many words with this stem stand unhidden on the front"""
-        n = 0
-        for toks, index, spans in fronts:
-            for i in index.get(stem, ()):
-                n += not _hidden(toks[i], spans)
-        return n
+        return [(spans, toks[i][:2]) for toks, index, spans in fronts for i in index.get(stem, ())
+                if not _hidden(toks[i], spans)]
 
     for answer in answers:
         for text, spans in zip(parts, hidden):
@@ -229,7 +219,7 @@ def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str], 
             continue
         seen = dict.fromkeys(want & always, 1 << 30)
         for s in want:
-            if n := count(s):
+            if n := len(visible(s)):
                 seen[s] = seen.get(s, 0) + n
             elif s not in seen:  # a word of the answer nowhere to be seen: it is kept hidden
                 break
@@ -237,7 +227,7 @@ def conceal(parts: list[str], hidden: list[list[Span]], answers: Iterable[str], 
             if want <= always:
                 return False
             rarest = min(sorted(seen), key=lambda s: seen[s])
-            for spans, span in list(visible(rarest)):
+            for spans, span in visible(rarest):
                 spans.append(span)
     return True
 
