@@ -120,14 +120,12 @@ def inlines_html(inlines: Sequence[Inline], hidden: Iterable[Span] = (), cloze: 
     or, with `blank`, are replaced by a blank (for fronts that are not Anki clozes)."""
     spans = merge_spans(plain(inlines), hidden) if hidden else ()
     if not spans:
-        return "".join([escape(i.text) if i.kind == "text" and not (i.strong or i.em or i.href) else _piece(i, i.text)
-                        for i in inlines])
+        return "".join([_piece(i, i.text) for i in inlines])
     cuts = [x for s in spans for x in s]  # merged spans neither overlap nor touch: already in order
     out, pos, inside = [], 0, False
     for inline in inlines:
         start, end = pos, pos + len(inline.text)
         pos = end
-        simple = inline.kind == "text" and not (inline.strong or inline.em or inline.href)
         if inline.kind == "text":
             bounds = [start] + [c for c in cuts if start < c < end] + [end]
         else:  # never cut through math or code
@@ -145,8 +143,7 @@ def inlines_html(inlines: Sequence[Inline], hidden: Iterable[Span] = (), cloze: 
                     out.append("{{c%d::" % cloze if hide else "}}")
                 inside = hide
             if not (blank and hide):
-                piece = inline.text[a - start:b - start]
-                out.append(escape(piece) if simple else _piece(inline, piece))
+                out.append(_piece(inline, inline.text[a - start:b - start]))
     if inside and not blank:
         out.append("}}")
     return "".join(out)
