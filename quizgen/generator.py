@@ -28,6 +28,7 @@ from .text import (
     is_trivial,
     sentence_spans,
     stem_index,
+    term_stems,
     tokens,
     word_count,
     words,
@@ -114,8 +115,10 @@ class _Context:
         """The runs of prose that can hold `term`: those with its first word's stem (all, for an abbreviation)."""
         if is_abbreviation(term):
             return [p for p in self.prose if term.strip() in p[3]]
-        first = next((t[3] for t in tokens(term)), None)
-        return [p for p in self.prose if first in stem_index(p[3])]
+        stems = term_stems(term)
+        if not stems:
+            return []
+        return [p for p in self.prose if stems[0] in stem_index(p[3])]
 
     def bold_occurrences(self) -> list[tuple[int, tuple[Inline, ...], Block, str, Span, str]]:
         """_bold_occurrences, read once: the Q&A and cloze cards both go through them."""

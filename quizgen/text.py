@@ -165,7 +165,7 @@ def find_term(text: str, term: str) -> list[tuple[int, int]]:
         if term not in text:
             return []
         return [(m.start(), m.end()) for m in re.finditer(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text)]
-    want = _stems(term)
+    want = term_stems(term)
     starts = stem_index(text).get(want[0]) if want else None
     if not starts:
         return []
@@ -177,5 +177,6 @@ def find_term(text: str, term: str) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=8192)
-def _stems(term: str) -> tuple[str, ...]:
+def term_stems(term: str) -> tuple[str, ...]:
+    """The stems of a term's words, in order (cached: terms are looked for again and again)."""
     return tuple(t[3] for t in tokens(term))
