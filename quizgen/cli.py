@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import signal
@@ -185,11 +184,7 @@ def main() -> None:
     Exit status: the command's own (0, 1), 2 for usage errors, 130 when interrupted (143 on SIGTERM),
     70 for a bug of ours."""
     signal.signal(signal.SIGTERM, _on_sigterm)
-    # A build unpickles hundreds of thousands of short-lived, acyclic objects: at the collector's
-    # default pace its passes took 12% of the main process and found nothing (gc.callbacks, 2,000
-    # documents). Build workers do the same for themselves (pipeline._work).
-    gc.freeze()
-    gc.set_threshold(20_000, 10, 10)
+    pipeline.collect_less()  # build workers do the same for themselves
     try:
         code = cli.main(prog_name="quizgen", standalone_mode=False)
     except click.ClickException as e:
