@@ -283,8 +283,6 @@ def unescape_answer(answer: str) -> str:
 
 
 def _normalise_math(text: str) -> str:
-    if not _may_need_math_fix(text):
-        return text  # the usual case: math already written as $...$
     parts = _CODE.split(text) if "`" in text or "~~~" in text else [text]
     for i in range(0, len(parts), 2):  # even parts are outside code
         part = parts[i]
@@ -296,11 +294,6 @@ def _normalise_math(text: str) -> str:
             part = _SPACED_MATH.sub(_unspace_math, part)
         parts[i] = part
     return "".join(parts)
-
-
-def _may_need_math_fix(text: str) -> bool:
-    """Whether any of the three math patterns could match: each needs one of these substrings."""
-    return "\\(" in text or "\\[" in text or "$ " in text or "$\t" in text
 
 
 def _unspace_math(m: re.Match) -> str:
