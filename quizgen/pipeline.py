@@ -19,7 +19,7 @@ from . import quality, signals
 from .errors import ParseError, QuizgenError
 from .exporters import anki, format_for
 from .exporters import json as json_exporter
-from .generator import DEFAULT_BASE_URL, Options, card_id, generate
+from .generator import DEFAULT_BASE_URL, Options, card_id, plan
 from .model import CARD_KINDS, DEFAULT_KINDS, Card
 from .parser import MAX_SIZE, read_file
 
@@ -54,6 +54,8 @@ class BuildOptions:
     """any skipped input fails the build and nothing is written"""
     quality: bool = False
     """measure card quality per document (for `check --report`)"""
+    everything: bool = False
+    """every candidate fact becomes a card, with no budget (generator.Options.everything)"""
 
 
 @dataclass(slots=True)
@@ -178,7 +180,8 @@ def _process(path: str, options: BuildOptions) -> _Done:
     """Parse and generate one file; never raises for a bad document."""
     try:
         doc = read_file(path, options.max_size)
-        cards = generate(doc, Options(kinds=options.kinds, base_url=options.base_url))
+        chosen = plan(doc, Options(kinds=options.kinds, base_url=options.base_url, everything=options.everything))
+        cards = chosen.cards
     except ParseError as e:
         return _Done(path, error=str(e))
     except RecursionError:
@@ -193,16 +196,14 @@ def _process(path: str, options: BuildOptions) -> _Done:
     keys = quality.front_keys(cards)
     fronts = [hashlib.blake2b(k.encode(), digest_size=16).digest() for k in keys]
     done = _Done(path, doc.key, fingerprint, mtime, cards, fronts)
-    if not doc.bold_terms:
-        done.warnings.append(f"{path}: no bold terms (only question and keyword cards)")
-    if not doc.sections:
-        done.warnings.append(f"{path}: no numbered steps")
+    if chosen.warning:
+        done.warnings.append(f"{path}: {chosen.warning}")
     for card, key in zip(cards, keys):
         n = key.count(" ") + 1
         if n > LONG_FRONT_WORDS:
             done.warnings.append(f"{path}: long {card.kind} card ({n} words on the front)")
     if options.quality:
-        done.figures = quality.measure(doc, cards)
+        done.figures = quality.measure(doc, cards, chosen)
     return done
 
 
