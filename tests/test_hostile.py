@@ -566,7 +566,7 @@ HOSTILE = {
         answer=(
             "Lead with **" + "Extraordinarily " * 18 + "Long**: a 300-character term, **!!!** and **::** and "
             "**...** and **—** as terms.\\n\\n"
-            + "".join(f"{n}. **Term Number {n}**: the explanation of step {n} in this long list.\\n" for n in range(1, 81))
+            + "".join(f"{n}. **Term Number {n}**: the explanation of this step in a long list.\\n" for n in range(1, 81))
             + "\\nIn summary, eighty terms."
         ),
     ),

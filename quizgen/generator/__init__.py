@@ -76,6 +76,8 @@ def plan(doc: Document, options: Options = Options()) -> Plan:
     maker = Maker(ctx, options.base_url)
     kinds = options.kinds
     candidates: list[Candidate] = [c for module in MODULES for c in module.candidates(ctx)]
+    asked = {id(c.sentence) for c in candidates if c.fact != "phrase"}
+    candidates = [c for c in candidates if c.fact != "phrase" or id(c.sentence) not in asked]
     dropped: Counter = Counter()
     wanted = [c for c in candidates if _form(c, kinds)]
     dropped["kind not asked for"] += len(candidates) - len(wanted)

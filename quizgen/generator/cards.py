@@ -78,7 +78,7 @@ class Maker:
             raise Refused("sentence too long")
         if s.announces and c.fact != "formula":
             raise Refused("announces what follows")
-        if not s.joined and not s.label and BACK_REFERENCE.match(text.lstrip()) and s.role != "lead":
+        if not s.joined and not s.label and BACK_REFERENCE.match(text.lstrip()):
             raise Refused("refers back")
         for span in find_term(text, c.answer):  # the answer again in its own sentence: hidden too
             if not any(a < span[1] and span[0] < b for a, b in spans):

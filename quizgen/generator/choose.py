@@ -11,8 +11,8 @@ from ..text import commonness, fold, is_content, tokens, word_count
 from .base import Candidate, Context
 from .cards import Refused
 
-BASE = {"formula": 3.2, "number": 2.8, "definition": 2.8, "step": 3.0, "abbreviation": 2.4, "symbol": 2.4,
-        "term": 2.2, "item": 2.0, "cause": 1.9, "contrast": 1.9, "phrase": 1.6}
+BASE = {"formula": 3.2, "number": 3.0, "definition": 2.8, "step": 3.0, "abbreviation": 2.4, "symbol": 2.6,
+        "term": 2.2, "item": 2.0, "cause": 2.4, "contrast": 2.4, "phrase": 1.5}
 """What a fact of each kind is worth before its particulars: formulas and numbers are what exams ask and
 what a reader forgets first; a cause or a contrast phrase is more often a paraphrase."""
 
@@ -23,9 +23,13 @@ THRESHOLD = 1.3
 """No card below this score, however much budget is left: an empty slot is better than a weak card."""
 
 WORDS_PER_CARD = 45
-"""The budget: a card for every this many words of the answer's prose ..."""
+"""The budget: a card for every this many words of the answer's prose (at least MIN_CARDS) ..."""
+MIN_CARDS = 3
 MAX_CARDS = 11
 """... and never more than this many (plus the Q&A card): about what an excellent student makes."""
+STRONG = 2.8
+"""A fact scoring this much (a number, a formula, a definition of a rare term) is kept past the budget,
+up to MAX_CARDS: a short dense document holds more than its length says."""
 
 MAX_SEQUENCE_CARDS = 8
 """Most cards one candidate makes (a sequence's steps)."""
@@ -40,8 +44,8 @@ def score(c: Candidate, keywords: frozenset) -> float:
         return c.score
     s = BASE[c.fact]
     if c.fact in SPECIFIC:
-        s += max(-1.2, min(1.2, (4.3 - commonness(c.answer)) * 0.6))
-    n = word_count(c.answer)
+        s += max(-1.2, min(1.0 if c.fact == "phrase" else 1.2, (4.3 - commonness(c.answer)) * 0.6))
+    n = word_count(c.answer) if c.fact not in ("step", "formula") else 1
     if n > 5:
         s -= 0.25 * (n - 5)
     if fold(c.answer) in keywords:
@@ -72,7 +76,7 @@ def _position(c: Candidate) -> tuple[int, int]:
 
 
 def budget(ctx: Context) -> int:
-    return max(2, min(MAX_CARDS, round(ctx.words / WORDS_PER_CARD)))
+    return max(MIN_CARDS, min(MAX_CARDS, round(ctx.words / WORDS_PER_CARD)))
 
 
 def choose(ctx: Context, candidates: list[Candidate], build: Callable[[Candidate], list[Card]],
@@ -91,9 +95,11 @@ def choose(ctx: Context, candidates: list[Candidate], build: Callable[[Candidate
     limit, kept, facts = (len(pool) * MAX_SEQUENCE_CARDS if everything else budget(ctx)), [], Counter()
     sentences: set = set()
     answers: list[frozenset] = []
-    made_cards = 0
-    while pool and made_cards < limit:
+    made_cards, cap = 0, (limit if everything else MAX_CARDS)
+    while pool and made_cards < cap:
         best = max(range(len(pool)), key=lambda i: (pool[i][0] - REPEAT * facts[pool[i][2].fact], -pool[i][1]))
+        if made_cards >= limit and pool[best][0] < STRONG:
+            break
         value, n, c = pool.pop(best)
         if value - REPEAT * facts[c.fact] < threshold:
             dropped["low score"] += 1

@@ -88,36 +88,31 @@ def _term_ok(term: str) -> bool:
 
 
 def _expansion(before: str, abbr: str) -> tuple[int, int] | None:
-    """Where the words before '(ABBR)' spell it out: their initials (and those of their parts) give its
-    capital letters."""
-    letters = [c.lower() for c in abbr if c.isupper() or c.isdigit()]
-    if len(letters) < 2:
+    """Where the words before '(ABBR)' spell it out, by Schwartz and Hearst's algorithm (2003): every
+    letter of the abbreviation, from the last, is found in the words before it, the first at the start of
+    a word, within min(|ABBR| + 5, 2 |ABBR|) words."""
+    letters = [c for c in abbr if c.isalnum()]
+    if len(letters) < 2 or not before.rstrip():
         return None
-    ws = words(before)
-    for k in range(1, min(len(ws), len(letters) + 4) + 1):
-        chosen = ws[-k:]
-        if not is_content(chosen[0][2]):
+    text = before.rstrip()
+    ws = words(text)
+    limit = min(len(letters) + 5, 2 * len(letters))
+    window_start = ws[-limit][0] if len(ws) > limit else (ws[0][0] if ws else 0)
+    long = text[window_start:]
+    s, pos = len(abbr) - 1, len(long) - 1
+    while s >= 0:
+        c = abbr[s].lower()
+        if not c.isalnum():
+            s -= 1
             continue
-        initials = []
-        for _, _, w in chosen:
-            if not is_content(w) and fold(w) not in ("of",):
-                continue
-            parts = re.split(r"[-/]", w)
-            initials.extend(p[0].lower() for p in parts if p)
-        if _spells(initials, letters):
-            tail = before[chosen[-1][1]:]
-            if tail.strip():
-                return None  # something stands between the words and the parenthesis
-            return chosen[0][0], chosen[-1][1]
-    return None
-
-
-def _spells(initials: list[str], letters: list[str]) -> bool:
-    """The letters of the abbreviation, in order, are initials of the words (each word's used once)."""
-    if initials[0] != letters[0]:
-        return False
-    i = 0
-    for c in initials:
-        if i < len(letters) and c == letters[i]:
-            i += 1
-    return i == len(letters) and len(initials) <= len(letters) + 2
+        while pos >= 0 and (long[pos].lower() != c or (s == 0 and pos > 0 and long[pos - 1].isalnum())):
+            pos -= 1
+        if pos < 0:
+            return None
+        pos -= 1
+        s -= 1
+    start = window_start + pos + 1
+    first = words(text[start:])
+    if not first or not is_content(first[0][2]):
+        return None
+    return start, len(text)

@@ -29,10 +29,7 @@ def candidates(ctx: Context) -> list[Candidate]:
             if RELATION.search(tex) and len(tex) >= 5 and tex not in seen:
                 cue = s
                 if word_count(s.text[:a] + " " + s.text[b:]) < MIN_CUE and prev is not None:
-                    # display math on its own: asked from the sentence that announces it
-                    joined = prev.inlines + (Inline("break", "\n"),) + s.inlines
-                    shift = len(plain(prev.inlines)) + 1
-                    cue = Sentence(s.block, joined, plain(joined), prev.label, None, s.role, s.heading)
+                    cue, shift = _joined(prev, s)  # display math on its own: asked from what announces it
                     a, b = a + shift, b + shift
                 if word_count(cue.text[:a] + " " + cue.text[b:]) >= MIN_CUE:
                     seen.add(tex)
@@ -43,7 +40,17 @@ def candidates(ctx: Context) -> list[Candidate]:
                 if m and 1 <= word_count(m.group("meaning")) <= 8:
                     start = b + m.start("meaning")
                     end = start + len(m.group("meaning").rstrip())
-                    out.append(Candidate("symbol", s.text[start:end], 0.0, s, [(start, end)],
+                    cue, shift = s, 0
+                    if word_count(s.text) - word_count(m.group("meaning")) < MIN_CUE and prev is not None:
+                        cue, shift = _joined(prev, s)  # 'where $a$ is …' after the formula it explains
+                    out.append(Candidate("symbol", s.text[start:end], 0.0, cue, [(start + shift, end + shift)],
                                          key=f"symbol\x1e{tex}"))
         prev = s
     return out
+
+
+def _joined(prev: Sentence, s: Sentence) -> tuple[Sentence, int]:
+    """The sentence before and this one as one cue, and how far this one's offsets move."""
+    joined = prev.inlines + (Inline("break", "\n"),) + s.inlines
+    shift = len(plain(prev.inlines)) + 1
+    return Sentence(s.block, joined, plain(joined), prev.label, None, s.role, s.heading), shift

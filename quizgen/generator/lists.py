@@ -80,9 +80,8 @@ def candidates(ctx: Context) -> list[Candidate]:
             s = first.get(index)
             if s is None or not label or is_trivial(label) or word_count(label) > MAX_ANSWER:
                 continue
-            if commonness(label) >= GENERIC:
-                out.append(Candidate("item", label, -1.0, s, [s.label_span], data={"generic": True}))
-                continue
-            out.append(Candidate("item", label, 0.0, s, [s.label_span], key=f"{info.key}\x1e{fold(label)}",
-                                 data={"list": info, "siblings": siblings}))
+            generic = commonness(label) >= GENERIC
+            out.append(Candidate("item", label, -1.0 if generic else 0.0, s, [s.label_span],
+                                 key=f"{info.key}\x1e{fold(label)}",
+                                 data={"list": info, "siblings": siblings, "generic": generic}))
     return out

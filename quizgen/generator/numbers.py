@@ -11,7 +11,7 @@ from .base import Candidate, Context, Sentence
 _N = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _W = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
       r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|half|a few|several)")
-_Q = r"(?:approximately|about|around|roughly|nearly|almost|over|under|up to|at least|at most|more than|" \
+_Q = r"(?:approximately|about|around|roughly|nearly|almost|over|under|below|above|within|up to|at least|at most|more than|" \
      r"less than|fewer than|between|only|just)\s+"
 _UNIT_WORDS = (r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|"
                r"millennia|inches|inch|feet|foot|miles?|meters?|metres?|kilometers?|kilometres?|"
