@@ -50,6 +50,8 @@ class Sentence:
     """it ends with ':' and so introduces what follows (a formula, a list)"""
     joined: bool = False
     """it opened with a back-reference and was joined to the sentence before it"""
+    order: int = 0
+    """its place among the document's sentences"""
 
     @property
     def words(self) -> int:
@@ -118,6 +120,8 @@ class Context:
         self.question_text = plain(self.question)
         self.question_stems = content_stems(self.question_text)
         self.sentences = list(_sentences(doc))
+        for n, s in enumerate(self.sentences):
+            s.order = n
         self.lists = _lists(doc)
         self.words = sum(s.words for s in self.sentences)
 
@@ -195,21 +199,22 @@ def _sentences(doc: Document):
 
 
 def _table_rows(index: int, block: Block, heading: str):
-    """Each body row of a table as one sentence, its cells named by their column headers
-    ('Compound: ethanol; Boiling point: 78 °C'), so that a number in a cell keeps its meaning."""
+    """Each cell of a table's body as one sentence, named by its row's first cell and its column's
+    header ('Material Pair: Steel on Steel; Coefficient of Static Friction: 0.74'): a fact a cell holds
+    keeps its meaning, and each cell is its own card."""
     if len(block.rows) < 2:
         return
     header = [plain(c).strip() for c in block.rows[0]]
     for row in block.rows[1:]:
-        runs: list[Inline] = []
-        for n, cell in enumerate(row):
+        if not row or not plain(row[0]).strip():
+            continue
+        first = (Inline("text", f"{header[0]}: " if header and header[0] else ""),) + tuple(row[0])
+        for n, cell in enumerate(row[1:], 1):
             if not plain(cell).strip():
                 continue
             name = header[n] if n < len(header) else ""
-            runs.append(Inline("text", ("; " if runs else "") + (f"{name}: " if name else "")))
-            runs.extend(cell)
-        joined = tuple(runs)
-        yield Sentence(index, joined, plain(joined), "", None, "table", heading)
+            runs = first + (Inline("text", "; " + (f"{name}: " if name else "")),) + tuple(cell)
+            yield Sentence(index, runs, plain(runs), "", None, "table", heading)
 
 
 def _lists(doc: Document) -> list[ListInfo]:

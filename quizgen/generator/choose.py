@@ -69,10 +69,10 @@ def _identity(answer: str) -> frozenset:
     return found or frozenset({fold(answer)})
 
 
-def _position(c: Candidate) -> tuple[int, int]:
+def _position(c: Candidate) -> tuple[int, int, int]:
     if c.sentence is None:
-        return c.data.get("block", 0), 0
-    return c.sentence.block, c.spans[0][0] if c.spans else 0
+        return c.data.get("block", 0), -1, 0
+    return c.sentence.block, c.sentence.order, c.spans[0][0] if c.spans else 0
 
 
 def budget(ctx: Context) -> int:

@@ -53,4 +53,4 @@ def _joined(prev: Sentence, s: Sentence) -> tuple[Sentence, int]:
     """The sentence before and this one as one cue, and how far this one's offsets move."""
     joined = prev.inlines + (Inline("break", "\n"),) + s.inlines
     shift = len(plain(prev.inlines)) + 1
-    return Sentence(s.block, joined, plain(joined), prev.label, None, s.role, s.heading), shift
+    return Sentence(s.block, joined, plain(joined), prev.label, None, s.role, s.heading, order=s.order), shift

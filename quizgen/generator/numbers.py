@@ -84,8 +84,8 @@ def candidates(ctx: Context) -> list[Candidate]:
                         b = m.start("unit") + len(unit.split()[0])
                     if YEAR.match(raw) and unit and unit[:1].isupper():
                         b = m.end("num")  # '1895 Alfred …': the year alone
-                elif YEAR.match(raw):
-                    pass
+                elif YEAR.match(raw) or (s.role == "table" and _whole_cell(text, a, b)):
+                    pass  # a year, or a table's cell: its column says what it counts
                 else:
                     continue  # a bare number: what does it count?
             per = PER.match(text, b)
@@ -100,6 +100,16 @@ def candidates(ctx: Context) -> list[Candidate]:
             seen.add(fold(answer))
             out.append(Candidate("number", answer, 0.0, s, [span]))
     return out
+
+
+def _whole_cell(text: str, a: int, b: int) -> bool:
+    """The number is all its table cell holds (the text after the last '; name: ')."""
+    cell = text.rsplit(": ", 1)[-1]
+    return text.endswith(cell) and cell.strip() and text[a:].strip() == cell.strip() or \
+        bool(RANGE_CELL.fullmatch(cell.strip()))
+
+
+RANGE_CELL = re.compile(r"\d+(?:\.\d+)?\s*[-–]\s*\d+(?:\.\d+)?")
 
 
 def taken(found: list[Candidate], s: Sentence) -> list[tuple[int, int]]:
