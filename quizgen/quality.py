@@ -171,5 +171,6 @@ def measure(doc: Document, cards: Sequence[Card], plan) -> Figures:
     f.cloze_cards = len(cloze)
     f.give_aways = sum(1 for c in cloze if give_away(c))
     f.front_words = [len(front_text(c).split()) for c in cards]
-    f.longest = sorted(((n, f"{doc.path} {c.kind} {c.key}") for n, c in zip(f.front_words, cards)), reverse=True)[:5]
+    f.longest = sorted(((n, f"{doc.path} {c.kind} {' / '.join(c.answers)}") for n, c in zip(f.front_words, cards)),
+                       reverse=True)[:5]
     return f

@@ -212,7 +212,8 @@ LINKING = frozenset(
 """Words that join the parts of a sentence rather than name a thing: a phrase never spans one."""
 
 _CONNECTORS = frozenset({"of", "and"})
-_NOT_NOUN = ("ed", "ly", "able", "ible", "ive", "ous", "ful", "less", "ate", "ize", "ise", "ify", "al", "ic",
+_NOT_NOUN = ("ed", "ly", "able", "ible", "ive", "ous", "ful", "less", "ate", "ates", "ize", "izes", "ise", "ises",
+             "ify", "ifies", "al", "ic",
              "ent", "ant", "ar")
 """Endings of words that rarely name a thing on their own: a phrase never ends in one."""
 

@@ -145,8 +145,7 @@ def test_check_prints_the_same_lines_plus_warnings_and_writes_nothing(mixed, tmp
     got = lines(result.stderr)
     assert got[:len(errors)] == errors
     warnings = got[len(errors):]
-    assert f"warning: {plain}: no bold terms (only question and keyword cards)" in warnings
-    assert f"warning: {plain}: no numbered steps" in warnings
+    assert f"warning: {plain}: nothing to learn: no fact in it makes a card worth studying" in warnings
     assert f"warning: {long}: long qa card (93 words on the front)" in warnings
     assert (f"warning: {dup}: id 1 is also used by {mixed / 'a-good.md'}, a different document; "
             "both are built, with distinct card ids") in warnings
@@ -159,8 +158,7 @@ def test_check_exits_0_when_only_warnings(tmp_path):
     path = write_doc(tmp_path, "plain.md", answer="Only a lead paragraph, nothing bold.")
     result = run("check", path)
     assert result.exit_code == 0
-    assert lines(result.stderr) == [f"warning: {path}: no bold terms (only question and keyword cards)",
-                                    f"warning: {path}: no numbered steps"]
+    assert lines(result.stderr) == [f"warning: {path}: nothing to learn: no fact in it makes a card worth studying"]
 
 
 def test_build_shows_merges_and_duplicate_ids_but_not_style_warnings(tmp_path):
@@ -190,7 +188,7 @@ def test_build_shows_merges_and_duplicate_ids_but_not_style_warnings(tmp_path):
     (["build", "{src}", "-o", "{tmp}/d.json", "--max-size", "0"],
      "Invalid value for '--max-size': 0 is not in the range x>=1."),
     (["check", "{src}", "--cards", "qa,bogus"],
-     "Invalid value for '--cards': unknown card kind bogus; choose from qa, step, cloze, sequence, keyword, mcq"),
+     "Invalid value for '--cards': unknown card kind bogus; choose from qa, cloze, sequence, mcq"),
 ])
 def test_usage_errors_exit_2_and_write_nothing(tmp_path, args, message):
     src = tmp_path / "in"
@@ -250,7 +248,7 @@ def test_even_a_bug_is_one_line_not_a_traceback(tmp_path):
 
 def test_a_bug_met_on_one_document_costs_that_file_not_the_build(tmp_path):
     a = write_doc(tmp_path / "in", "a.md")
-    proc = _run_with_bug(tmp_path, "generate")
+    proc = _run_with_bug(tmp_path, "plan")
     assert "Traceback" not in proc.stderr
     assert proc.returncode == 1
     assert lines(proc.stderr) == [f"{a}: could not make cards (internal error: ZeroDivisionError: simulated bug)"]

@@ -206,7 +206,7 @@ def test_quiz_from_a_documents_folder_keeps_history_across_rebuilds(tmp_path):
 
     docs, db = tmp_path / "docs", tmp_path / "p.db"
     write_doc(docs, "nmj.md")
-    args = [docs, "--db", db, "--kinds", "step,keyword", "--limit", "2", "--seed", "4"]
+    args = [docs, "--db", db, "--kinds", "cloze,sequence", "--limit", "2", "--seed", "4"]
     first = invoke(quiz, args, input="\n3\n" * 2)
     assert first.exit_code == 0, first.output
     assert "Reviewed 2 (2 new)" in first.output

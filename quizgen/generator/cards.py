@@ -86,7 +86,7 @@ class Maker:
         want = content_stems(c.answer)
         hidden_q: list[Span] = []
         if c.fact != "formula":
-            shown = visible_stems(text, spans) | content_stems(s.label)
+            shown = visible_stems(text, spans) | content_stems(s.label) | content_stems(self.doc.subject)
             if want & shown:
                 raise Refused("give-away")
             if want & ctx.question_stems:
@@ -128,11 +128,12 @@ class Maker:
         hidden behind '…', so the learner recalls the order one step at a time."""
         info = c.data["list"]
         labels = [t for _, t, _ in info.items]
-        name = info.heading or self.ctx.question_text
+        name = info.heading  # without one, the list is the question's, already in the header
         cards = []
         for n, label in enumerate(labels):
             want = content_stems(label)
-            others = content_stems(" ".join(labels[n - 1:n])) | content_stems(info.heading)
+            others = (content_stems(" ".join(labels[n - 1:n])) | content_stems(info.heading)
+                      | self.ctx.question_stems | content_stems(self.doc.subject))
             if want and want <= others:
                 continue
             items = []
@@ -143,9 +144,9 @@ class Maker:
                     items.append(f"<li>{escape(other)}</li>")
                 else:
                     items.append("<li>…</li>")
-            prompt = f"Step {n + 1} of {len(labels)}: <i>{escape(name)}</i>"
+            prompt = f"Step {n + 1} of {len(labels)}" + (f": <i>{escape(name)}</i>" if name else "")
             front = f'<div class="qg-prompt">{prompt}</div><ol class="qg-seq">{"".join(items)}</ol>'
-            key = f"{info.key}\x1e{fold(label)}"
+            key = f"{info.key} | {fold(label)}"
             cards.append(self.card("sequence", key, self.header(), front, "", (label,), "step",
                                    extra={"step": n + 1, "steps": len(labels), "note": f"{info.key}",
                                           "ord": n + 1}))

@@ -109,7 +109,7 @@ def choose(ctx: Context, candidates: list[Candidate], build: Callable[[Candidate
         if where is not None and where in sentences:
             dropped["same sentence"] += 1
             continue
-        if any(stems <= a or a <= stems for a in answers):
+        if c.fact != "step" and any(stems <= a or a <= stems for a in answers):
             dropped["same fact"] += 1
             continue
         try:
@@ -119,7 +119,7 @@ def choose(ctx: Context, candidates: list[Candidate], build: Callable[[Candidate
             continue
         if where is not None:
             sentences.add(where)
-        answers.append(stems)
+        answers.extend([_identity(a) for card in made for a in card.answers] if c.fact == "step" else [stems])
         facts[c.fact] += 1
         kept.append((_position(c), made))
         made_cards += len(made)

@@ -51,7 +51,7 @@ def candidates(ctx: Context) -> list[Candidate]:
             if expansion:
                 a, b = expansion
                 out.append(Candidate("abbreviation", text[a:b], 0.0, s, [(a, b)],
-                                     key=f"abbr\x1e{m.group('abbr')}", data={"abbr": m.group("abbr")}))
+                                     key=f"abbr | {m.group('abbr')}", data={"abbr": m.group("abbr")}))
     return out
 
 

@@ -44,7 +44,7 @@ def candidates(ctx: Context) -> list[Candidate]:
                     if word_count(s.text) - word_count(m.group("meaning")) < MIN_CUE and prev is not None:
                         cue, shift = _joined(prev, s)  # 'where $a$ is …' after the formula it explains
                     out.append(Candidate("symbol", s.text[start:end], 0.0, cue, [(start + shift, end + shift)],
-                                         key=f"symbol\x1e{tex}"))
+                                         key=f"symbol | {tex}"))
         prev = s
     return out
 

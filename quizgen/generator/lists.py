@@ -44,10 +44,12 @@ def classify(info: ListInfo, question: str) -> None:
     elif ORDER_WORDS.search(question):
         votes += 1
         why.append("question names an order")
-    if SET_WORDS.search(info.heading) or SET_WORDS.search(info.lead) or (
-            not info.heading and SET_WORDS.search(question)):
+    if SET_WORDS.search(info.heading) or SET_WORDS.search(info.lead):
         votes -= 2
-        why.append("heading, lead or question names a set")
+        why.append("heading or lead names a set")
+    elif not info.heading and SET_WORDS.search(question):
+        votes -= 1
+        why.append("question names a set")
     years = [int(m.group(1)) for b in (labels if any(labels) else bodies) for m in [YEAR.search(b)] if m]
     if len(years) >= 3 and years == sorted(years):
         votes += 2
@@ -58,7 +60,7 @@ def classify(info: ListInfo, question: str) -> None:
         why.append("items say what comes before or after")
     if not info.ordered:
         votes -= 1
-    info.sequence = votes >= 2 and 3 <= len(info.items)
+    info.sequence = votes >= 1 and 3 <= len(info.items)
     info.why = "; ".join(why) or "nothing says the order matters"
 
 
@@ -71,7 +73,8 @@ def candidates(ctx: Context) -> list[Candidate]:
     for info in ctx.lists:
         classify(info, ctx.question_text)
         labels = [t for _, t, _ in info.items]
-        if info.sequence and all(labels) and len(labels) <= MAX_SEQUENCE and not any(map(is_trivial, labels)):
+        if (info.sequence and all(labels) and len(labels) <= MAX_SEQUENCE and not any(map(is_trivial, labels))
+                and max(map(word_count, labels)) <= MAX_ANSWER):
             out.append(Candidate("step", " ".join(labels), 0.0, None, [], key=info.key,
                                  data={"list": info, "block": info.items[0][0]}))
             continue
@@ -82,6 +85,6 @@ def candidates(ctx: Context) -> list[Candidate]:
                 continue
             generic = commonness(label) >= GENERIC
             out.append(Candidate("item", label, -1.0 if generic else 0.0, s, [s.label_span],
-                                 key=f"{info.key}\x1e{fold(label)}",
+                                 key=f"{info.key} | {fold(label)}",
                                  data={"list": info, "siblings": siblings, "generic": generic}))
     return out
