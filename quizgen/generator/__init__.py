@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from ..model import CARD_KINDS, DEFAULT_KINDS, Card, Document
+from ..text import commonness
 from . import definitions, formulas, lists, numbers, phrases, relations, terms
 from .base import Candidate, Context
 from .cards import DEFAULT_BASE_URL, Maker, Refused, card_id, source_url, tags
@@ -25,6 +26,10 @@ __all__ = ["DEFAULT_BASE_URL", "Options", "Plan", "card_id", "generate", "plan",
 
 MODULES = (terms, lists, numbers, formulas, definitions, relations, phrases)
 """Every kind of candidate fact, one module each."""
+
+MCQ_SPECIFIC = 3.3
+"""An item is asked as multiple choice only when its label is a name or a rare term: a descriptive label
+is a summary of its own explanation, and the stem gives it away."""
 
 CLOZE_FACTS = frozenset({"phrase", "term", "number", "formula", "symbol", "definition", "abbreviation", "cause", "contrast"})
 
@@ -119,7 +124,7 @@ def _form(c: Candidate, kinds: frozenset[str]) -> str:
     if c.fact == "step":
         return "sequence" if "sequence" in kinds else ""
     if c.fact == "item":
-        if "mcq" in kinds and len(c.data.get("siblings", ())) >= 4:
+        if "mcq" in kinds and len(c.data.get("siblings", ())) >= 4 and commonness(c.answer) < MCQ_SPECIFIC:
             return "mcq"
         return "cloze" if "cloze" in kinds else ""
     return "cloze" if "cloze" in kinds and c.fact in CLOZE_FACTS else ""

@@ -94,8 +94,6 @@ class Candidate:
     """where the answer stands in the sentence's text"""
     key: str = ""
     """what it asks, for its id: by default its folded answer"""
-    hide_in_question: bool = False
-    """the answer may stand in the question, which then hides it (a definition of the topic itself)"""
     data: dict = field(default_factory=dict)
     """what the card builder of its kind needs (list, step number, choices, ...)"""
 

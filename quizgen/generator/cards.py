@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -84,20 +85,18 @@ class Maker:
             if not any(a < span[1] and span[0] < b for a, b in spans):
                 spans.append(span)
         want = content_stems(c.answer)
-        hidden_q: list[Span] = []
         if c.fact != "formula":
             shown = visible_stems(text, spans) | content_stems(s.label) | content_stems(self.doc.subject)
-            if want & shown:
+            if related(want, shown):
                 raise Refused("give-away")
-            if want & ctx.question_stems:
-                hidden_q = find_term(ctx.question_text, c.answer) if c.hide_in_question else []
-                if not hidden_q or want & visible_stems(ctx.question_text, hidden_q):
-                    raise Refused("in the question")
+            if related(want, ctx.question_stems):
+                raise Refused("in the question")
         if word_count(text) - sum(word_count(text[a:b]) for a, b in spans) < MIN_CUE:
             raise Refused("no cue")
         label = (f'<span class="qg-label">{escape(s.label)}:</span> ' if s.label else "")
         front = label + inlines_html(s.inlines, spans)
-        return self.card("cloze", c.key or fold(c.answer), self.header(hidden_q), front, "", (c.answer,), c.fact)
+        c.spans = spans
+        return self.card("cloze", c.key or fold(c.answer), self.header(), front, "", (c.answer,), c.fact)
 
     # ------------------------------------------------------------------------------------------ mcq
 
@@ -114,7 +113,8 @@ class Maker:
         cut = s.label_span[1] if s.label_span else 0
         rest = s.text[cut:]
         cut += len(rest) - len(rest.lstrip(" :–—-"))
-        stem = inlines_html(slice_inlines(s.inlines, cut, len(s.text)))
+        stem = inlines_html(slice_inlines(s.inlines, cut, len(s.text)),
+                            [(a - cut, b - cut) for a, b in c.spans if a >= cut], blank=True)
         front = ('<div class="qg-prompt">Which one is described?</div>'
                  f"<p>{stem}</p><ol class=\"qg-choices\">"
                  + "".join(f"<li>{escape(x)}</li>" for x in choices) + "</ol>")
@@ -131,6 +131,8 @@ class Maker:
         name = info.heading  # without one, the list is the question's, already in the header
         cards = []
         for n, label in enumerate(labels):
+            if n == 0:
+                continue  # nothing before it to cue it: the list's name alone asks for anything
             want = content_stems(label)
             others = (content_stems(" ".join(labels[n - 1:n])) | content_stems(info.heading)
                       | self.ctx.question_stems | content_stems(self.doc.subject))
@@ -167,14 +169,42 @@ class Maker:
                          details=details)
 
 
+def related(answer: frozenset, shown: frozenset) -> bool:
+    """Whether a learner can read the answer off what is shown: a shared stem, or one word built from the
+    other ('falsifiable' from 'false', 'undercapitalization' from 'capital', 'tokenism' from 'tokens')."""
+    if answer & shown:
+        return True
+    for a in answer:
+        for b in shown:
+            short, long = (a, b) if len(a) <= len(b) else (b, a)
+            if len(short) >= 4 and (long.startswith(short) or (len(short) >= 5 and short in long)):
+                return True
+    return False
+
+
+META = re.compile(r"^\s*(?:this|the)\s+(?:content|article|text|page|answer|guide|overview|piece|post|section)\b|"
+                  r"^\s*(?:explore|discover|learn|understand|an overview|a look)\b|"
+                  r"\b(?:discusses|explores|delves into|outlines|examines|this content)\b", re.I)
+"""A summary about the document rather than of what it says ('This content discusses …')."""
+
+MANY = re.compile(r"^\s*(?:what|which|how)\s+(?:are|were|do|does|can|could|should|is|did)\s+(?:the\s+|some\s+)?"
+                  r"(?:(?:key|main|major|primary|different|various|common|best|most|important|significant)\s+)*"
+                  r"(?:ways|steps|types|factors|benefits|advantages|elements|aspects|strategies|practices|roles|"
+                  r"methods|differences|components|features|effects|implications|stages|reasons|challenges)\b|"
+                  r"\?.*\?|\band (?:what|how|why|which|when|where)\b|^\s*(?:can you|could you|please)\b", re.I)
+"""A question that asks for a list, or for two things, or a request: no short answer is one fact."""
+
+
 def _short_answer(doc: Document) -> str:
     """The best short answer the document gives: its description, its summary or its lead's first
     sentences, whichever says it in QA_WORDS words."""
-    if doc.description and 8 <= word_count(doc.description) <= QA_WORDS:
+    if MANY.search(doc.question):
+        return ""
+    if doc.description and 8 <= word_count(doc.description) <= QA_WORDS and not META.search(doc.description):
         return f"<p>{escape(doc.description)}</p>"
     summary = plain(doc.summary)
-    if summary and word_count(summary) <= QA_WORDS:
+    if summary and word_count(summary) <= QA_WORDS and not META.search(summary):
         return f"<p>{inlines_html(doc.summary)}</p>"
-    if doc.lead and word_count(doc.lead[0].text) <= QA_WORDS:
+    if doc.lead and word_count(doc.lead[0].text) <= QA_WORDS and not META.search(doc.lead[0].text):
         return f"<p>{inlines_html(doc.lead[0].inlines)}</p>"
     return ""

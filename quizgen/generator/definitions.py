@@ -28,14 +28,20 @@ def candidates(ctx: Context) -> list[Candidate]:
         offset = len(text) - len(body)
         for pattern in (IS_A, REFERS):
             m = pattern.match(body)
-            if m and _term_ok(m.group("term")) and word_count(m.group("def")) >= 4 and _names_a_thing(
-                    m.group("term"), ctx):
+            if not m or word_count(m.group("def")) < 4:
+                continue
+            if _term_ok(m.group("term")) and _names_a_thing(m.group("term"), ctx):
                 term = m.group("term")
                 a = offset + m.start("term")
                 lead = len(term) - len(_unarticled(term))
                 out.append(Candidate("definition", _unarticled(term).strip(), 0.0, s,
-                                     [(a + lead, a + len(term.rstrip()))], hide_in_question=True))
-                break
+                                     [(a + lead, a + len(term.rstrip()))]))
+            else:  # 'The primary measurement is [the frequency and duration of reflux episodes]'
+                span = _complement(body, m.start("def"))
+                if span:
+                    a, b = offset + span[0], offset + span[1]
+                    out.append(Candidate("definition", text[a:b], 0.0, s, [(a, b)]))
+            break
         for m in NAMED.finditer(text):
             group = "name" if m.group("name") else "name2"
             name = m.group(group)
@@ -63,6 +69,21 @@ def _names_a_thing(term: str, ctx: Context) -> bool:
         return False
     marked = {fold(x) for x in ctx.doc.bold_terms} | {fold(x) for x in ctx.doc.keywords}
     return t in marked or commonness(t) < 3.8
+
+
+COMPLEMENT_END = re.compile(r"[,;:.!?()—–]|\s(?:which|that|who|where|when|because|while|whereas|as well as)\s")
+
+
+def _complement(text: str, start: int) -> tuple[int, int] | None:
+    """What 'X is' says X is, up to the end of its clause: a name of a few words, or nothing."""
+    m = COMPLEMENT_END.search(text, start)
+    end = m.start() if m else len(text.rstrip())
+    phrase = text[start:end].rstrip()
+    lead = len(phrase) - len(_unarticled(phrase))
+    phrase = phrase[lead:]
+    if not 1 <= word_count(phrase) <= MAX_ANSWER or commonness(phrase) >= 4.3 or not content_stems(phrase):
+        return None
+    return start + lead, start + lead + len(phrase)
 
 
 def _unarticled(term: str) -> str:

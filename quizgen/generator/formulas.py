@@ -15,6 +15,21 @@ SYMBOL_MEANING = re.compile(r"^,?\s*(?:is|are|represents?|denotes?|stands? for|r
                             r"(?P<meaning>[^,;.:]{3,80})")
 
 
+SPELT_OUT = re.compile(r"^\s*,?\s*where\b", re.I)
+"""A formula followed by what each of its symbols means reads itself out: it is asked by its symbols."""
+
+
+def worked(tex: str) -> bool:
+    """Arithmetic of a worked example ('q = 1 - p = 0.1', 'P(X=2) = 0.31'): a value, not a law."""
+    digits = sum(ch.isdigit() for ch in tex)
+    letters = sum(ch.isalpha() for ch in re.sub(r"\\[A-Za-z]+", "", tex))
+    return tex.count("=") > 1 or digits > letters or bool(VALUE.search(tex))
+
+
+VALUE = re.compile(r"=\s*[-−]?[\d.,]+\s*(?:\\?%)?\s*$")
+"""'P(Disease) = 0.01': a given of an example, not a relation to learn."""
+
+
 def candidates(ctx: Context) -> list[Candidate]:
     out, seen = [], set()
     prev: Sentence | None = None
@@ -26,7 +41,8 @@ def candidates(ctx: Context) -> list[Candidate]:
             if x.kind not in ("math", "math_display"):
                 continue
             tex = x.text.strip()
-            if RELATION.search(tex) and len(tex) >= 5 and tex not in seen:
+            if RELATION.search(tex) and len(tex) >= 5 and tex not in seen and not worked(tex) and \
+                    not SPELT_OUT.match(s.text[b:]):
                 cue = s
                 if word_count(s.text[:a] + " " + s.text[b:]) < MIN_CUE and prev is not None:
                     cue, shift = _joined(prev, s)  # display math on its own: asked from what announces it

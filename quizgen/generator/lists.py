@@ -29,7 +29,7 @@ YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b")
 MAX_SEQUENCE = 8
 """Longest list learnt step by step: past this, order is not learnt card by card."""
 
-GENERIC = 4.2
+GENERIC = 3.8
 """A label whose words are this common (mean Zipf, see text.commonness) names a category, not a fact."""
 
 

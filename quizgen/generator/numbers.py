@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import STOPWORDS, fold
+from ..text import STOPWORDS, fold, zipf
 from .base import Candidate, Context, Sentence
 
 _N = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -22,9 +22,9 @@ _MONTH = r"(?:January|February|March|April|May|June|July|August|September|Octobe
 _CURRENCY = r"(?:[$€£₹¥]\s?|(?:USD|US\$|EUR|GBP|INR|Rs\.?)\s)"
 DATE = re.compile(rf"\b{_MONTH}(?:\s+\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?,?)?\s+(?:1[0-9]{{3}}|20[0-9]{{2}})\b")
 NUMBER = re.compile(
-    rf"(?<![\w.$\\])(?:{_Q})?(?:"
+    rf"(?<![\w.$\\\-–/^])(?:{_Q})?(?:"
     rf"(?P<cur>{_CURRENCY})?(?P<num>{_N})(?:\s*(?:-|–|to|and)\s*{_N})?(?:\s*(?P<pct>%)|(?P<ord>st|nd|rd|th)\b(?:\s+(?:and|to|-|–)\s+{_N}(?:st|nd|rd|th))?"
-    rf"\s+(?:centur(?:y|ies)|millenni\w+)|-?\s*(?P<unit>[^\W\d_][\w²³⁺⁻/·]*(?:\s+[^\W\d_][\w²³⁺⁻]*)?))?"
+    rf"\s+(?:centur(?:y|ies)|millenni\w+)|-?\s*(?P<unit>[^\W\d_][\w²³⁺⁻/·−]*(?:\s+(?:crore|lakh|million|billion|trillion))?))?"
     rf"|(?P<word>{_W})(?:\s+(?:to|and|or)\s+{_W})?[\s-]+(?P<wunit>{_UNIT_WORDS})\b)",
     re.I)
 YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})s?$")
@@ -42,9 +42,18 @@ def _quoted(text: str, at: int) -> bool:
     return (before.count('"') % 2 == 1 or before.count("“") > before.count("”"))
 
 
+UNIT = re.compile(_UNIT_WORDS + r"$", re.I)
+
+
 def _unit_ok(unit: str) -> bool:
+    """What follows a number says what it counts: a unit we know, a symbol ('mV', 'cm²', 'Na⁺'), or a
+    rare plural noun ('agonists'), never a verb ('1 indicates') or a common word."""
     first = unit.split()[0]
-    return fold(first) not in STOPWORDS and len(first) <= 15
+    if fold(first) in STOPWORDS or len(first) > 15:
+        return False
+    if UNIT.match(first) or MAGNITUDE.match(first) or len(first) <= 4 or any(c in first for c in "²³⁺⁻·/−"):
+        return True
+    return first.endswith("s") and not first.endswith(("ates", "izes", "ises", "ies")) and zipf(first) < 4.0
 
 
 def candidates(ctx: Context) -> list[Candidate]:
@@ -55,9 +64,8 @@ def candidates(ctx: Context) -> list[Candidate]:
         for m in list(DATE.finditer(text)) + list(NUMBER.finditer(text)):
             a, b = m.start(), m.end()
             if m.re is DATE:
-                if not _quoted(text, a) and any(x <= a and b <= y for x, y in plain_at) and fold(m.group()) not in seen:
-                    seen.add(fold(m.group()))
-                    out.append(Candidate("number", m.group(), 0.0, s, [(a, b)]))
+                continue  # 'December 9-11, 2024', 'July 2012': the year is the fact, the day an arbitrary detail
+            if ARBITRARY.match(text, a) or _life_dates(text, a, b) or GLUED.match(text, m.end("num") if m.group("num") else b):
                 continue
             if any(x <= a < y for x, y in taken(out, s)):
                 continue
@@ -100,6 +108,17 @@ def candidates(ctx: Context) -> list[Candidate]:
             seen.add(fold(answer))
             out.append(Candidate("number", answer, 0.0, s, [span]))
     return out
+
+
+GLUED = re.compile(r"[⁺⁻+^$]|[-–]?\s?[A-Za-z]\b|\s?[·/]")
+"""A number glued to what follows it ('Ca2+', 'x^2', 'COVID-19 …' read from the left): part of a name."""
+ARBITRARY = re.compile(r"\d{3}[-. ]\d{3,4}(?:[-. ]\d{2,4})?\b|\d+(?:[-./]\d+){2,}")
+"""Phone numbers, codes and full dates: digits nobody should learn."""
+
+
+def _life_dates(text: str, a: int, b: int) -> bool:
+    """'(1932-2014)' after a name: a person's dates, not what the document teaches."""
+    return text[max(0, a - 1):a] == "(" and text[b:b + 1] == ")" and bool(re.fullmatch(r"\d{4}\s*[-–]\s*\d{4}", text[a:b]))
 
 
 def _whole_cell(text: str, a: int, b: int) -> bool:

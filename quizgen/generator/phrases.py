@@ -4,12 +4,25 @@ fact, scored below the others, so it fills the budget only where the document ha
 
 from __future__ import annotations
 
-from ..text import commonness, content_stems, phrases
+import re
+
+from ..text import _is_name, commonness, content_stems, phrases
 from .base import Candidate, Context
 from .numbers import _text_ranges
 
-SPECIFIC = 3.9
+SPECIFIC = 3.6
+SINGLE = 2.8
+"""A phrase of one word must be rarer than this (a technical term), or a name written with a capital."""
 """Only phrases rarer than this (mean Zipf of their words): 'apparent power', not 'good practice'."""
+
+
+ENUMERATION_BEFORE = re.compile(r"(?:,|\b(?:and|or))\s*$")
+ENUMERATION_AFTER = re.compile(r"^\s*(?:,\s*(?:and|or)?|\b(?:and|or)\b)")
+
+
+def in_enumeration(text: str, a: int, b: int) -> bool:
+    """The phrase is one member of a list written in a sentence ('x, y and z', 'x or y')."""
+    return bool(ENUMERATION_BEFORE.search(text[max(0, a - 6):a]) or ENUMERATION_AFTER.match(text[b:b + 6]))
 
 
 def candidates(ctx: Context) -> list[Candidate]:
@@ -25,10 +38,14 @@ def candidates(ctx: Context) -> list[Candidate]:
             if a < start or not any(x <= a and b <= y for x, y in plain_at):
                 continue
             phrase = s.text[a:b]
+            if in_enumeration(s.text, a, b):
+                continue  # 'pencils, erasers, and [...]': any member of the set fits
             stems = content_stems(phrase)
             if not stems or stems & avoid:
                 continue
             value = commonness(phrase)
+            if " " not in phrase.strip() and not (_is_name(phrase) and a > start + 1) and value >= SINGLE:
+                continue  # one common word alone is a verb, an adjective or a list member more often than a fact
             if value < SPECIFIC and (best is None or value < best[0]):
                 best = (value, a, b)
         if best:

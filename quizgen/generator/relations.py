@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import re
 
-from ..text import content_stems, word_count
+from ..text import commonness, content_stems, word_count
 from .base import MAX_ANSWER, Candidate, Context
 
-CAUSE = re.compile(r"\b(?:because(?: of)?|due to|owing to|as a result of|caused by|driven by|"
-                   r"leads? to|led to|leading to|results? in|resulting in|contributes? to|contributing to|"
-                   r"gives? rise to|triggers?|prevents?|reduces?|increases?|in order to|so that)\s+", re.I)
-CONTRAST = re.compile(r"\b(?:unlike|in contrast to|as opposed to|compared (?:with|to)|rather than|instead of|"
-                      r"whereas)\s+", re.I)
+CAUSE = re.compile(r"\b(?:because of|due to|owing to|as a result of|caused by|driven by|triggered by|"
+                   r"results? from|resulting from|arises? from)\s+", re.I)
+CONTRAST = re.compile(r"\b(?:unlike|in contrast to|whereas)\s+", re.I)
+"""Markers whose phrase is a thing to recall ('due to [the Coriolis effect]'), not the stock opposite or
+the generic benefit that 'rather than', 'leads to' or 'reduces' introduce (judged give-aways)."""
+SPECIFIC = 3.9
 END = re.compile(r"[,;:.!?()—–]|\s(?:but|which|while|whereas|thereby|thus|where|when)\s")
 
 
@@ -21,7 +22,7 @@ def _phrase(text: str, start: int) -> tuple[int, int] | None:
     end = m.start() if m else len(text.rstrip())
     phrase = text[start:end].rstrip()
     n = word_count(phrase)
-    if not 1 <= n <= MAX_ANSWER or not content_stems(phrase):
+    if not 1 <= n <= 5 or not content_stems(phrase) or commonness(phrase) >= SPECIFIC:
         return None
     return start, start + len(phrase)
 
