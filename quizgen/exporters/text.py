@@ -111,7 +111,7 @@ def plain_text(fragment: str) -> str:
 def term_definition(card: Card) -> tuple[str, str]:
     """What a card asks and what it answers, as plain text: a cloze's deletions become [...] in the term
     and are the definition."""
-    context = plain_text(card.context)
+    context = plain_text(_MARKER.sub("[...]", card.context))
     if card.is_cloze:
         term = plain_text(_MARKER.sub("[...]", card.front))
         definition = "; ".join(dict.fromkeys(card.answers))
