@@ -73,6 +73,20 @@ def test_text_deck_imports_into_anki_and_updates_in_place(tmp_path, anki_import)
     assert any("(Ca2+)" in "".join(n.fields) for n in updated)
 
 
+def test_without_the_note_types_anki_imports_nothing_and_says_why(tmp_path):
+    """What the README tells a user: the note types come with an .apkg imported once."""
+    from anki.collection import Collection
+
+    deck = tmp_path / "s.txt"
+    report = quizgen.build([SEEDS], deck)
+    col = Collection(str(tmp_path / "empty.anki2"))
+    try:
+        log = import_text(col, deck)
+        assert col.note_count() == 0 and len(log.missing_notetype) == report.notes
+    finally:
+        col.close()
+
+
 def test_text_deck_fields_are_the_apkgs(tmp_path, anki_import):
     """The same notes either way: a deck imported as .apkg, then as .txt, changes nothing."""
     quizgen.build([SEEDS], tmp_path / "s.apkg")

@@ -4,7 +4,8 @@ GUID policy: a note's GUID is its card's stable id, so Anki matches a rebuilt no
 and keeps its review history. Anki only replaces a note whose modification time is newer than its
 own copy, so a note's time is its source file's modification time (never earlier than FORMAT_EPOCH):
 an edited document updates its notes, an untouched one is left as it is, and the same files give
-the same bytes.
+the same bytes. Which cards are notes of which type is notes.py's (shared with the text export); the
+new cards' positions are order.py's.
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ CHOICE_MODEL_ID = 1764680431
 OVERLAP_MODEL_ID = 1764680432
 """Our overlapping-cloze note type ("quizgen Overlap"), one cloze field per card. Generated once."""
 
-FORMAT_EPOCH = 1764460800
-"""2025-11-30: notes are never older than the card format that made them (bump when cards change)."""
+FORMAT_EPOCH = 1796083200
+"""2026-12-01: notes are never older than the card format that made them (bump when cards change: the
+document tags, the Choice and Overlap note types and the new-card order came then, and an import only
+replaces notes and note types newer than its own)."""
 
 DEFAULT_DECK = "QuickTakes"
 """The root deck: decks are <root>::<Subject>."""
@@ -178,7 +181,7 @@ and quicker both to fill and to compress (SQLite and Anki read any page size).""
 
 def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int]) -> int:
     """Notes go in as they come; cards once every one is known, since their new-queue positions
-    interleave the documents (order.py). Until then a card is four numbers in compact arrays."""
+    interleave the documents (order.py). Until then a card is three numbers in compact arrays (note, document, ordinal)."""
     conn = sqlite3.connect(db)
     try:
         conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
