@@ -340,7 +340,7 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
             new_key = f"{done.key}~{uses}"
             report.warnings.append(f"{done.path}: id {done.key} is also used by {first}, a different document; "
                                    "both are built, with distinct card ids")
-            doc_cards = [replace(c, doc_key=new_key, id=card_id(new_key, c.kind, c.key)) for c in doc_cards]
+            doc_cards = [rekey(c, new_key) for c in doc_cards]
             done.key = new_key
         keys[done.key] = (done.path, done.fingerprint)
         report.read += 1
@@ -359,6 +359,15 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
     report.quality = figures
     if options.strict and report.skipped:
         raise StrictError(f"{len(report.skipped)} input(s) skipped and --strict is on: nothing written", report)
+
+
+def rekey(card: Card, key: str) -> Card:
+    """A card of a document that had to take another key: its id, and its note's id when it shares a
+    note with siblings, are made from the new key, so two documents never write one note."""
+    extra = card.extra
+    if isinstance(extra, dict) and isinstance(extra.get("note"), str):
+        extra = {**extra, "note": card_id(key, "note", extra["note"])}
+    return replace(card, doc_key=key, id=card_id(key, card.kind, card.key), extra=extra)
 
 
 EXPORTERS = {"anki": anki.write, "json": json_exporter.write, "anki-text": text.write, "csv": text.write_csv}

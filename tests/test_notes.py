@@ -146,3 +146,15 @@ def test_every_note_carries_its_documents_tag_and_the_search_finds_it(tmp_path, 
 def test_document_tag_keys_never_collide():
     keys = ["a b", "a_b", "a_20b", "a:b", "a-b", "A b"]
     assert len({notes.doc_tag_key(k) for k in keys}) == len(keys)
+
+
+def test_a_document_given_another_key_gets_notes_of_its_own():
+    """Two documents that share an id: the second one's cards and sibling notes get ids of their own."""
+    from quizgen.pipeline import rekey
+
+    card = cloze("a", "A {{c1::x}}.", "x", "qgnote7", 1)
+    moved = rekey(card, "d1~1")
+    assert moved.doc_key == "d1~1" and moved.id != card.id
+    assert moved.extra["ord"] == 1 and moved.extra["note"] not in (card.extra["note"], moved.id)
+    assert card.extra["note"] == "qgnote7"  # the original is untouched
+    assert rekey(cloze("b", "B {{c1::y}}.", "y"), "d1~1").extra == {}
