@@ -208,3 +208,22 @@ def test_deleted_documents_when_some_inputs_failed_say_they_may_be_among_them(tm
     report = quizgen.build([folder], deck)
     assert report.gone == [notes.doc_tag("7002")] and "may be among them" in report.gone_line()
     shutil.rmtree(folder)
+
+
+def test_text_deck_carries_tabs_quotes_newlines_and_hash_lines_intact(tmp_path, anki_import):
+    """Code in an answer: a tab, quotes, and a line that starts with '#' inside a field."""
+    folder = tmp_path / "src"
+    answer = ("A script:\\n\\n```\\n# a comment at the start of a line\\n\\tprint(\"tab\", 'quote')\\n```\\n\\n"
+              "1. **First Step**: It reads \"quoted\" text.\\n\\n2. **Second Step**: It writes it.\\n\\n"
+              "3. **Third Step**: It stops.")
+    write_doc(folder, "code.md", id="code 1", answer=answer)
+    quizgen.build([folder], tmp_path / "c.apkg")
+    quizgen.build([folder], tmp_path / "c.txt")
+    col = anki_import(tmp_path / "c.apkg", tmp_path)
+    fields = {col.get_note(n).guid: col.get_note(n).fields for n in col.find_notes("")}
+    assert any("# a comment" in "".join(f) for f in fields.values())
+    col.remove_notes(col.find_notes(""))
+    log = import_text(col, tmp_path / "c.txt")
+    assert len(log.new) == len(fields)
+    assert {col.get_note(n).guid: col.get_note(n).fields for n in col.find_notes("")} == fields
+    assert quizgen.exporters.text.read_doc_tags(str(tmp_path / "c.txt")) == {notes.doc_tag("code 1")}

@@ -46,7 +46,8 @@ def read_doc_tags(path: str) -> set[str]:
     found: set[str] = set()
     try:
         with open(path, encoding="utf-8", newline="") as f:
-            lines = (line for line in f if not line.startswith("#"))
+            header = HEADER.count("\n")
+            lines = (line for n, line in enumerate(f) if n >= header or not line.startswith("#"))
             for row in csv.reader(lines, delimiter="\t", quotechar='"'):
                 if len(row) > 3:
                     found.update(t for t in row[3].split() if t.startswith(DOC_TAG))
