@@ -110,12 +110,21 @@ def test_overlapping_clozes_of_one_list_are_one_overlap_note(tmp_path, anki_impo
 
 
 def test_siblings_anki_cannot_hold_as_one_note_are_notes_of_their_own(tmp_path, anki_import):
-    cards = [cloze("a", "A {{c1::x}}.", "x", "qgdup", 1), cloze("b", "A x{{c1::y}}.", "y", "qgdup", 1),
-             cloze("c", "Lone {{c1::z}}.", "z", "qglone", 2)]
+    cards = [cloze("a", "A {{c1::x}}.", "x", "qgdup", 1), cloze("b", "A x{{c1::y}}.", "y", "qgdup", 1)]
     deck = tmp_path / "d.apkg"
-    assert anki.write(cards, str(deck)) == 3
+    assert anki.write(cards, str(deck)) == 2
     col = anki_import(deck, tmp_path)
     assert sorted(col.get_note(n).guid for n in col.find_notes("")) == sorted(c.id for c in cards)
+
+
+def test_a_lone_sibling_keeps_its_notes_id_and_its_number(tmp_path, anki_import):
+    """The one card left of a sentence's deletions is still card 2 of the same note: its history stays."""
+    deck = tmp_path / "l.apkg"
+    anki.write([cloze("c", "Lone {{c1::z}}.", "z", "qglone", 2)], str(deck))
+    col = anki_import(deck, tmp_path)
+    (nid,) = col.find_notes("")
+    note = col.get_note(nid)
+    assert note.guid == "qglone" and [c.ord for c in note.cards()] == [1] and "{{c2::z}}" in note["Text"]
 
 
 def test_merge_clozes_keeps_the_text_and_numbers_each_deletion():

@@ -4,8 +4,8 @@ which tags, and which cards are siblings of one note.
 Siblings: cards whose `extra` holds a `note` (a string, the note's stable id, its GUID) and an `ord`
 (its cloze number, 1..n) become one note, so Anki's "bury siblings" spreads them. Deletions of one text
 (the same sentence with different parts hidden) merge into one "quizgen Cloze" note whose Text holds
-{{c1::}}, {{c2::}}, ...; cards whose texts differ (the overlapping clozes of one ordered list, where each
-card shows its own neighbours) become one "quizgen Overlap" note, the way the Cloze Overlapper add-on
+{{c1::}}, {{c2::}}, ...; sequence cards (the overlapping clozes of one ordered list, where each card
+shows its own neighbours), and any siblings whose texts differ, become one "quizgen Overlap" note, the way the Cloze Overlapper add-on
 does it: one cloze field per card (Text1, Text2, ...), and a template that shows them all through the
 cloze filter, which renders a field as nothing on every card but the one whose number it holds.
 """
@@ -158,26 +158,29 @@ def _doc_notes(cards: list[Card]) -> Iterator[Note]:
 
 
 def group_notes(guid: str, members: list[tuple[int, Card]]) -> list[Note]:
-    """One note for a group of siblings; a group Anki cannot hold as one (two cards with the same number,
-    a single card) is written as a note per card."""
+    """The note of a group of siblings (even of one card: its note keeps its id and its card its number
+    as siblings come and go). Sequence cards, and cards whose texts do not merge, make an Overlap note;
+    the others one Cloze note. A group Anki cannot hold as one (two cards with one number) is written
+    as a note per card."""
     ords = [o for o, _ in members]
-    if len(members) < 2 or len(set(ords)) != len(ords):
+    if len(set(ords)) != len(ords):
         return [single(c) for _, c in members]
     cards = [c for _, c in members]
     tags = tags_of(cards)
     first = cards[0]
     backs = "\n".join(dict.fromkeys(c.back for c in cards if c.back))
     tail = [first.details, source_html(first)]
-    merged = merge_clozes([(o, cloze_text(c)) for o, c in members])
-    if merged is not None:
-        return [Note(guid, "cloze", [merged, backs, *tail], tags, [o - 1 for o in ords], first.doc_key,
-                     first.subject)]
+    zero_based = [o - 1 for o in ords]
+    if not any(c.kind == "sequence" for c in cards):
+        merged = merge_clozes([(o, cloze_text(c)) for o, c in members])
+        if merged is not None:
+            return [Note(guid, "cloze", [merged, backs, *tail], tags, zero_based, first.doc_key, first.subject)]
     if max(ords) > MAX_OVERLAP:
         return [single(c) for _, c in members]
     texts = [""] * MAX_OVERLAP
     for o, c in members:
         texts[o - 1] = renumber(cloze_text(c), o)
-    return [Note(guid, "overlap", [*texts, backs, *tail], tags, [o - 1 for o in ords], first.doc_key, first.subject)]
+    return [Note(guid, "overlap", [*texts, backs, *tail], tags, zero_based, first.doc_key, first.subject)]
 
 
 _MARKER = re.compile(r"\{\{c\d+::(.*?)\}\}", re.S)
