@@ -100,7 +100,8 @@ def test_text_deck_fields_are_the_apkgs(tmp_path, anki_import):
 def test_csv_is_plain_term_and_definition(tmp_path):
     out = tmp_path / "deck.csv"
     report = quizgen.build([SEEDS], out, quizgen.BuildOptions(kinds=frozenset(quizgen.model.CARD_KINDS)))
-    rows = list(csv.reader(out.open(encoding="utf-8", newline="")))
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
     assert len(rows) == sum(report.cards.values()) and all(len(r) == 2 and r[0] and r[1] for r in rows)
     raw = out.read_text(encoding="utf-8")
     tags = "p|div|span|li|ol|ul|b|i|strong|em|code|pre|br|hr|table|tr|td|th|details|summary|a|sub|sup"
