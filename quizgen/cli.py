@@ -45,6 +45,17 @@ def _output(ctx, param, value: str) -> str:
     return value
 
 
+def _orphans(ctx, param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    if os.path.isdir(value):
+        raise click.BadParameter(f"{value} is a folder")
+    folder = os.path.dirname(os.path.abspath(value))
+    if not os.path.isdir(folder):
+        raise click.BadParameter(f"folder {folder} does not exist")
+    return value
+
+
 def _common(f):
     """Options `build` and `check` share."""
     f = click.option("--jobs", "-j", type=click.IntRange(0), default=0, show_default="one per CPU",
@@ -111,13 +122,20 @@ def cli():
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--output", "-o", required=True, callback=_output, metavar="FILE",
-              help="Deck to write: .apkg (Anki) or .json, chosen by the suffix.")
+              help="Deck to write, chosen by the suffix: .apkg (Anki), .txt/.tsv (Anki text import), "
+                   ".csv (term,definition for Quizlet) or .json.")
 @click.option("--deck", default=DEFAULT_DECK, show_default=True, help="Root deck; decks are ROOT::Subject.")
+@click.option("--orphans", metavar="FILE", callback=_orphans,
+              help="Write the Anki search for the notes of documents gone since the last build to FILE "
+                   "(.apkg, .txt and .tsv outputs).")
 @_common
-def build(paths, output, deck, kinds, base_url, max_size, jobs, strict, quiet):
+def build(paths, output, deck, orphans, kinds, base_url, max_size, jobs, strict, quiet):
     """Build a deck from documents (folders are read recursively)."""
+    if orphans and format_for(output) not in pipeline.PREVIOUS:
+        raise click.UsageError("--orphans needs an .apkg, .txt or .tsv output (the formats whose notes carry "
+                               "their document's tag)")
     options = pipeline.BuildOptions(kinds=kinds, deck=deck.strip() or DEFAULT_DECK, base_url=base_url,
-                                    max_size=max_size, jobs=jobs, strict=strict)
+                                    max_size=max_size, jobs=jobs, strict=strict, orphans=orphans or "")
     update, close = _progress(quiet)
     try:
         try:
@@ -131,7 +149,11 @@ def build(paths, output, deck, kinds, base_url, max_size, jobs, strict, quiet):
         raise click.ClickException(str(e)) from None
     _report_lines(report, quiet, warnings=False)
     if not quiet:
+        for line in report.output_warnings:
+            click.echo(_one_line(f"warning: {line}"), err=True)
         click.echo(report.summary())
+        if report.gone:
+            click.echo(_one_line(report.gone_line()))
     sys.exit(report.exit_code)
 
 

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from . import quality, signals
-from .errors import ParseError, QuizgenError
-from .exporters import anki, format_for
+from .errors import OutputError, ParseError, QuizgenError
+from .exporters import anki, atomic_path, format_for, notes, text
 from .exporters import json as json_exporter
 from .generator import DEFAULT_BASE_URL, Options, card_id, plan
 from .model import CARD_KINDS, DEFAULT_KINDS, Card
@@ -56,6 +56,8 @@ class BuildOptions:
     """measure card quality per document (for `check --report`)"""
     everything: bool = False
     """every candidate fact becomes a card, with no budget (generator.Options.everything)"""
+    orphans: str = ""
+    """a file to write the Anki search for the notes of documents gone since the last build ('' for none)"""
 
 
 @dataclass(slots=True)
@@ -82,6 +84,14 @@ class Report:
     """its size in bytes"""
     quality: quality.Figures | None = None
     """card-quality figures when asked for"""
+    notes: int = 0
+    """notes written (Anki formats; siblings share one)"""
+    gone: list[str] = field(default_factory=list)
+    """document tags the previous deck at the output held and this build does not"""
+    output_warnings: list[str] = field(default_factory=list)
+    """lines about the output itself (an existing deck that could not be read)"""
+    orphans_file: str = ""
+    """where the search for the gone documents' notes was written"""
 
     @property
     def exit_code(self) -> int:
@@ -95,9 +105,30 @@ class Report:
         if self.merged:
             parts.append(f"{len(self.merged)} merged")
         parts.append(f"{len(self.skipped)} skipped")
-        line = ", ".join(parts) + f"; {sum(self.cards.values())} cards" + (f" ({kinds})" if kinds else "")
+        total = sum(self.cards.values())
+        line = ", ".join(parts) + f"; {total} cards" + (f" ({kinds})" if kinds else "")
+        if self.notes and self.notes != total:
+            line += f" in {self.notes} notes"
         if self.output:
             line += f" -> {self.output} ({_size(self.size)})"
+        return line
+
+
+    SHOWN_GONE = 5
+    """Documents named in the gone line's search; the --orphans file has them all."""
+
+    def gone_line(self) -> str:
+        """What the user should know about documents the previous deck held and this one does not ('' if none)."""
+        if not self.gone:
+            return ""
+        n = len(self.gone)
+        search = notes.tag_search(self.gone[:self.SHOWN_GONE]) + (" or …" if n > self.SHOWN_GONE else "")
+        line = (f"{n} document{'s are' if n > 1 else ' is'} no longer in the sources; "
+                f"{'their' if n > 1 else 'its'} cards stay in Anki until you delete them: search `{search}`")
+        if self.orphans_file and n > self.SHOWN_GONE:
+            line += f" (the whole search is in {self.orphans_file})"
+        if self.skipped:
+            line += f"; {len(self.skipped)} input(s) could not be read this time and may be among them"
         return line
 
 
@@ -275,14 +306,18 @@ def _work(chunks: list[Sequence[str]], options: BuildOptions, send) -> None:
 # ---------------------------------------------------------------------------------------------- whole build
 
 def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Report,
-          mtimes: dict[str, int] | None = None, progress: Progress | None = None) -> Iterator[Card]:
+          mtimes: dict[str, int] | None = None, progress: Progress | None = None,
+          exclude: str | None = None) -> Iterator[Card]:
     """Every card of the inputs, in a fixed order, filling `report` as it goes (and calling
     `progress("read", documents done, documents found)` after each file).
 
     Duplicates are settled here, in file order: an identical document is merged, a different one that
     reuses an id gets card ids of its own, and a card whose front another card already has is dropped.
+    `exclude` is a file never read as a document (the output: a .txt deck beside its sources).
     """
     files, problems = find_files(paths)
+    if exclude:
+        files = [f for f in files if os.path.abspath(f) != os.path.abspath(exclude)]
     report.found = len(files)
     report.skipped.extend(problems)
     keys: dict[str, tuple[str, str]] = {}
@@ -306,7 +341,7 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
             new_key = f"{done.key}~{uses}"
             report.warnings.append(f"{done.path}: id {done.key} is also used by {first}, a different document; "
                                    "both are built, with distinct card ids")
-            doc_cards = [replace(c, doc_key=new_key, id=card_id(new_key, c.kind, c.key)) for c in doc_cards]
+            doc_cards = [rekey(c, new_key) for c in doc_cards]
             done.key = new_key
         keys[done.key] = (done.path, done.fingerprint)
         report.read += 1
@@ -327,6 +362,22 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
         raise StrictError(f"{len(report.skipped)} input(s) skipped and --strict is on: nothing written", report)
 
 
+def rekey(card: Card, key: str) -> Card:
+    """A card of a document that had to take another key: its id, and its note's id when it shares a
+    note with siblings, are made from the new key, so two documents never write one note."""
+    extra = card.extra
+    if isinstance(extra, dict) and isinstance(extra.get("note"), str):
+        extra = {**extra, "note": card_id(key, "note", extra["note"])}
+    return replace(card, doc_key=key, id=card_id(key, card.kind, card.key), extra=extra)
+
+
+EXPORTERS = {"anki": anki.write, "json": json_exporter.write, "anki-text": text.write, "csv": text.write_csv}
+"""format_for's name -> the function that writes it."""
+
+PREVIOUS = {"anki": anki.read_doc_tags, "anki-text": text.read_doc_tags}
+"""Formats that carry document tags -> how to read them back from an earlier build."""
+
+
 def build(paths: Iterable[str | os.PathLike], output: str | os.PathLike, options: BuildOptions = BuildOptions(),
           progress: Progress | None = None) -> Report:
     """Build a deck file from documents; the format comes from the output's suffix.
@@ -335,16 +386,42 @@ def build(paths: Iterable[str | os.PathLike], output: str | os.PathLike, options
     after each file, then for an .apkg ("compress", bytes, bytes of the database) while the finished
     collection is compressed, which for a big deck takes some seconds after the last document.
     The output is written atomically: on any failure (or --strict with a skipped input) the previous
-    file is left as it was.
+    file is left as it was. When an earlier deck of a tagged format is at the output, the report names
+    the documents it held that this build does not (`gone`), and `options.orphans` gets their search.
     """
     output = os.fspath(output)
-    exporter = {"anki": anki, "json": json_exporter}[format_for(output)]
+    kind = format_for(output)
+    if options.orphans and kind not in PREVIOUS:
+        raise OutputError(f"{options.orphans}: deleted documents are found only for .apkg, .txt and .tsv decks")
     report = Report(output=output)
+    previous = _previous_tags(kind, output, report)
     mtimes: dict[str, int] = {}
-    exporter.write(cards(paths, options, report, mtimes, progress), output, root=options.deck, mtimes=mtimes,
-                   progress=progress)
+    count = EXPORTERS[kind](cards(paths, options, report, mtimes, progress, exclude=output), output,
+                            root=options.deck, mtimes=mtimes, progress=progress)
     report.size = os.path.getsize(output)
+    if kind in PREVIOUS:
+        report.notes = count
+        report.gone = sorted(previous - {notes.doc_tag(k) for k in mtimes})
+    if options.orphans:
+        with atomic_path(options.orphans) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as out:
+            out.write(notes.tag_search(report.gone) + "\n" if report.gone else "")
+        report.orphans_file = options.orphans
     return report
+
+
+def _previous_tags(kind: str, output: str, report: Report) -> set[str]:
+    """The document tags of the deck an earlier build left at `output` (none when there is none, or when
+    it cannot be read: then one warning, and the build goes on)."""
+    if kind not in PREVIOUS or not os.path.isfile(output):
+        return set()
+    try:
+        return PREVIOUS[kind](output)
+    except QuizgenError as e:
+        report.output_warnings.append(f"{e}; deleted documents cannot be named this time")
+    except (OSError, UnicodeDecodeError, ValueError) as e:  # a text deck that is not ours
+        report.output_warnings.append(f"{output}: cannot read the existing deck ({e}); "
+                                      "deleted documents cannot be named this time")
+    return set()
 
 
 def check(paths: Iterable[str | os.PathLike], options: BuildOptions = BuildOptions(),

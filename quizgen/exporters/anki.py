@@ -4,34 +4,47 @@ GUID policy: a note's GUID is its card's stable id, so Anki matches a rebuilt no
 and keeps its review history. Anki only replaces a note whose modification time is newer than its
 own copy, so a note's time is its source file's modification time (never earlier than FORMAT_EPOCH):
 an edited document updates its notes, an untouched one is left as it is, and the same files give
-the same bytes.
+the same bytes. Which cards are notes of which type is notes.py's (shared with the text export); the
+new cards' positions are order.py's.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 import sqlite3
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping
-from functools import lru_cache
+from array import array
+from urllib.request import pathname2url
 
 import genanki
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
-from ..errors import OutputError
+from ..errors import OutputError, QuizgenError
 from ..model import Card
-from ..render import escape
 from . import atomic_path, scratch_path
 from .archive import write_zip
+from .notes import DOC_TAG, MAX_OVERLAP, notes
+from .order import new_positions
 
 QA_MODEL_ID = 1730611201
 """Our Q&A note type. Generated once, never to change: Anki knows the note type by it."""
 CLOZE_MODEL_ID = 1730611202
 """Our Cloze note type. Generated once, never to change."""
+CHOICE_MODEL_ID = 1764680431
+"""Our multiple-choice note type ("quizgen Choice"). Generated once, never to change."""
+OVERLAP_MODEL_ID = 1764680432
+"""Our overlapping-cloze note type ("quizgen Overlap"), one cloze field per card. Generated once."""
 
-FORMAT_EPOCH = 1764460800
-"""2025-11-30: notes are never older than the card format that made them (bump when cards change)."""
+FORMAT_EPOCH = 1796083200
+"""2026-12-01: notes are never older than the card format that made them (bump when cards change: the
+document tags, the Choice and Overlap note types and the new-card order came then, and an import only
+replaces notes and note types newer than its own)."""
 
 DEFAULT_DECK = "QuickTakes"
 """The root deck: decks are <root>::<Subject>."""
@@ -48,6 +61,8 @@ CSS = """\
 .cloze { font-weight: 700; color: #0a58ca; }
 .qg-back, .qg-extra { margin-top: .6em; }
 .qg-source { margin-top: 1.2em; font-size: 12px; color: #6e6e73; }
+.qg-choices li.qg-right { font-weight: 700; color: #1a7f37; }
+.qg-choices li.qg-wrong { color: #6e6e73; }
 .qg-details summary { cursor: pointer; color: #0a58ca; margin-top: 1em; }
 code, pre { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .9em;
   background: #f2f2f5; border-radius: 4px; padding: 0 .2em; }
@@ -57,6 +72,7 @@ table.qg-table th, table.qg-table td { border: 1px solid #ccc; padding: .2em .5e
 a { color: #0a58ca; }
 .mobile .card { font-size: 18px; }
 .nightMode .card, .night_mode .card, .card.nightMode, .card.night_mode { color: #e6e6e6; background: #1e1e1e; }
+.nightMode .qg-right, .night_mode .qg-right { color: #56d364; }
 .nightMode .cloze, .night_mode .cloze, .nightMode a, .night_mode a { color: #6ea8fe; }
 .nightMode code, .nightMode pre, .night_mode code, .night_mode pre { background: #2c2c2e; }
 .nightMode .qg-context, .nightMode .qg-prompt, .nightMode .qg-source,
@@ -93,6 +109,41 @@ CLOZE_MODEL = genanki.Model(
 )
 
 
+_CHOICE_Q = ('<div class="qg-context">{{Context}}</div>\n<div class="qg-front">{{Front}}</div>\n'
+             '<div class="qg-choice-list">{{Choices}}</div>')
+CHOICE_MODEL = genanki.Model(
+    CHOICE_MODEL_ID,
+    "quizgen Choice",
+    fields=[{"name": n} for n in ("Front", "Choices", "Answer", "Context", "Back", "Details", "Source")],
+    templates=[{
+        "name": "Choice",
+        "qfmt": _CHOICE_Q,
+        "afmt": ('<div class="qg-context">{{Context}}</div>\n<div class="qg-front">{{Front}}</div>\n'
+                 '<hr id="answer">\n<div class="qg-choice-list">{{Answer}}</div>\n'
+                 '<div class="qg-back">{{Back}}</div>\n' + _BACK_COMMON),
+    }],
+    css=CSS,
+)
+
+_OVERLAP_TEXT = "".join("{{cloze:Text%d}}" % n for n in range(1, MAX_OVERLAP + 1))
+OVERLAP_MODEL = genanki.Model(
+    OVERLAP_MODEL_ID,
+    "quizgen Overlap",
+    fields=[{"name": f"Text{n}"} for n in range(1, MAX_OVERLAP + 1)]
+    + [{"name": n} for n in ("Back Extra", "Details", "Source")],
+    templates=[{
+        "name": "Cloze",
+        "qfmt": _OVERLAP_TEXT,
+        "afmt": _OVERLAP_TEXT + '\n<div class="qg-extra">{{Back Extra}}</div>\n' + _BACK_COMMON,
+    }],
+    css=CSS,
+    model_type=genanki.Model.CLOZE,
+)
+
+MODELS = {"qa": QA_MODEL, "cloze": CLOZE_MODEL, "choice": CHOICE_MODEL, "overlap": OVERLAP_MODEL}
+"""Note types by the names notes.Note uses."""
+
+
 def deck_id(name: str) -> int:
     """A deck's id from its name, so a rebuilt deck is the same deck (and never 1, Anki's Default)."""
     return (1 << 40) + int.from_bytes(hashlib.blake2b(name.encode(), digest_size=6).digest(), "big")
@@ -102,32 +153,9 @@ def deck_name(root: str, subject: str) -> str:
     return f"{root}::{subject}" if root else subject
 
 
-def source_html(card: Card) -> str:
-    """The Source field: a link to the page and its date."""
-    return _source_html(card.source_url, card.date)
-
-
-@lru_cache(maxsize=64)
-def _source_html(url: str, date: str) -> str:  # the same for every card of a document: made once
-    parts = []
-    if url:
-        parts.append(f'Source: <a href="{escape(url)}">{escape(url.split("://", 1)[-1])}</a>')
-    if date:
-        parts.append(f"Posted {escape(date)}")
-    return " · ".join(parts)
-
-
-def note_fields(card: Card) -> tuple[int, list[str]]:
-    """(note type id, field values) of a card."""
-    if card.is_cloze:
-        text = f'<div class="qg-context">{card.context}</div>\n<div class="qg-front">{card.front}</div>'
-        return CLOZE_MODEL_ID, [text, card.back, card.details, source_html(card)]
-    return QA_MODEL_ID, [card.front, card.back, card.context, card.details, source_html(card)]
-
-
 def write(cards: Iterable[Card], path: str, *, root: str = DEFAULT_DECK, mtimes: Mapping[str, int] = {},
           progress: Callable[[str, int, int], None] | None = None) -> int:
-    """Write an .apkg atomically; returns the number of notes. Cards of kind mcq are not Anki's.
+    """Write an .apkg atomically; returns the number of notes.
 
     `progress("compress", bytes done, bytes)` follows the compression, the one step after the last card."""
     with scratch_path(path, ".db") as db:
@@ -152,6 +180,8 @@ and quicker both to fill and to compress (SQLite and Anki read any page size).""
 
 
 def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int]) -> int:
+    """Notes go in as they come; cards once every one is known, since their new-queue positions
+    interleave the documents (order.py). Until then a card is three numbers in compact arrays (note, document, ordinal)."""
     conn = sqlite3.connect(db)
     try:
         conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
@@ -161,45 +191,61 @@ def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int]) 
         cur.executescript(_TABLES)
         cur.executescript(APKG_COL)
         decks: dict[str, int] = {}
+        deck_of: list[int] = []  # per document: its deck's id
+        mod_of: list[int] = []  # per document: its notes' time
+        card_nid, card_doc, card_ord = array("q"), array("l"), array("H")
         next_id = FORMAT_EPOCH * 1000
-        notes, rows = [], []
+        rows = []
         doc = None
-        for card in cards:
-            if card.kind == "mcq":
-                continue
-            if (card.doc_key, card.subject) != doc:  # a document's cards come together and share these
-                doc = card.doc_key, card.subject
-                name = deck_name(root, card.subject)
-                did = decks.get(name) or decks.setdefault(name, deck_id(name))
-                mod = max(FORMAT_EPOCH, int(mtimes.get(card.doc_key, 0)))
-            mid, fields = note_fields(card)
-            nid, cid = next_id, next_id + 1
-            next_id += 2
-            notes.append((nid, card.id, mid, mod, " " + " ".join(card.tags) + " ", "\x1f".join(fields), fields[0]))
-            rows.append((cid, nid, did, mod, nid - FORMAT_EPOCH * 1000))
-            if len(notes) >= 5000:
-                _flush(cur, notes, rows)
-        _flush(cur, notes, rows)
+        count = 0
+        for note in notes(cards):
+            if (note.doc_key, note.subject) != doc:  # a document's notes come together and share these
+                doc = note.doc_key, note.subject
+                name = deck_name(root, note.subject)
+                deck_of.append(decks.get(name) or decks.setdefault(name, deck_id(name)))
+                mod_of.append(max(FORMAT_EPOCH, int(mtimes.get(note.doc_key, 0))))
+            mod = mod_of[-1]
+            nid = next_id
+            next_id += 1
+            fields = note.fields
+            rows.append((nid, note.guid, MODELS[note.model].model_id, mod, " " + " ".join(note.tags) + " ",
+                         "\x1f".join(fields), fields[0]))
+            for o in note.ords:
+                card_nid.append(nid)
+                card_doc.append(len(deck_of) - 1)
+                card_ord.append(o)
+            count += 1
+            if len(rows) >= 5000:
+                cur.executemany(_INSERT_NOTE, rows)
+                rows.clear()
+        cur.executemany(_INSERT_NOTE, rows)
+        rows.clear()
+        _insert_cards(cur, next_id, card_nid, card_doc, card_ord, deck_of, mod_of)
         cur.executescript(_INDEXES)
         _write_collection(cur, decks)
         conn.commit()
-        return (next_id - FORMAT_EPOCH * 1000) // 2
+        return count
     finally:
         conn.close()
+
+
+def _insert_cards(cur: sqlite3.Cursor, first_id: int, nids, docs, ords, deck_of: list[int], mod_of: list[int]) -> None:
+    """Every card, with its new-queue position: documents interleaved (order.new_positions)."""
+    due = new_positions(list(zip((deck_of[d] for d in docs), docs, ords)))
+    rows = []
+    for n, (nid, d, o) in enumerate(zip(nids, docs, ords)):
+        rows.append((first_id + n, nid, deck_of[d], o, mod_of[d], due[n]))
+        if len(rows) >= 5000:
+            cur.executemany(_INSERT_CARD, rows)
+            rows.clear()
+    cur.executemany(_INSERT_CARD, rows)
 
 
 _INSERT_NOTE = ("INSERT INTO notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data)"
                 " VALUES (?, ?, ?, ?, -1, ?, ?, ?, 0, 0, '')")
 _INSERT_CARD = ("INSERT INTO cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left,"
-                " odue, odid, flags, data) VALUES (?, ?, ?, 0, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')")
+                " odue, odid, flags, data) VALUES (?, ?, ?, ?, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')")
 """What every new note and card starts with is written into the statements: fewer values to bind per row."""
-
-
-def _flush(cur: sqlite3.Cursor, notes: list, rows: list) -> None:
-    cur.executemany(_INSERT_NOTE, notes)
-    cur.executemany(_INSERT_CARD, rows)
-    notes.clear()
-    rows.clear()
 
 
 def _write_collection(cur: sqlite3.Cursor, decks: Mapping[str, int]) -> None:
@@ -207,7 +253,7 @@ def _write_collection(cur: sqlite3.Cursor, decks: Mapping[str, int]) -> None:
     all_decks = json.loads(cur.execute("SELECT decks FROM col").fetchone()[0])
     for name, did in sorted(decks.items()):
         all_decks[str(did)] = genanki.Deck(did, name).to_json()
-    models = {str(m.model_id): m.to_json(FORMAT_EPOCH, None) for m in (QA_MODEL, CLOZE_MODEL)}
+    models = {str(m.model_id): m.to_json(FORMAT_EPOCH, None) for m in MODELS.values()}
     cur.execute("UPDATE col SET decks = ?, models = ?, crt = ?, mod = ?",
                 (json.dumps(all_decks, sort_keys=True), json.dumps(models, sort_keys=True), FORMAT_EPOCH,
                  FORMAT_EPOCH * 1000))
@@ -218,3 +264,25 @@ def _zip(db: str, out: str, progress: Callable[[str, int, int], None] | None = N
     them uncompressed), the database on every core (see archive.py)."""
     write_zip(out, [("collection.anki2", db), ("media", b"{}")],
               progress=(lambda done, total: progress("compress", done, total)) if progress else None)
+
+
+def read_doc_tags(path: str) -> set[str]:
+    """The document tags (quizgen::doc::...) of the notes an existing .apkg holds, read from a copy of
+    its collection opened read-only. Anything unreadable (not a zip, no collection, not SQLite) is a
+    QuizgenError naming the file."""
+    try:
+        with zipfile.ZipFile(path) as z, scratch_path(path, ".db") as db:
+            with z.open("collection.anki2") as src, open(db, "wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+            conn = sqlite3.connect(f"file:{pathname2url(os.path.abspath(db))}?mode=ro", uri=True)
+            try:
+                found = set()
+                for (tags,) in conn.execute("SELECT tags FROM notes WHERE tags LIKE ?", (f"%{DOC_TAG}%",)):
+                    found.update(t for t in tags.split() if t.startswith(DOC_TAG))
+                return found
+            finally:
+                conn.close()
+    except (zipfile.BadZipFile, KeyError, sqlite3.DatabaseError, OSError, EOFError, RuntimeError, ValueError,
+            zlib.error, QuizgenError) as e:
+        why = str(e).split(": ", 1)[1] if isinstance(e, QuizgenError) else str(e)
+        raise QuizgenError(f"{path}: cannot read the existing deck ({why})") from None

@@ -125,7 +125,11 @@ class Maker:
 
     def sequence(self, c: Candidate) -> list[Card]:
         """Overlapping clozes over an ordered list: each step shown after the one before it, the rest
-        hidden behind '…', so the learner recalls the order one step at a time."""
+        hidden behind '…', so the learner recalls the order one step at a time.
+
+        Each step is a note of its own, keyed by its list and label, not a card of one note per list (as
+        the Cloze Overlapper add-on makes them): a card of a note is its position in the note, so a step
+        inserted into the list would hand every later step's review history to its neighbour."""
         info = c.data["list"]
         labels = [t for _, t, _ in info.items]
         name = info.heading  # without one, the list is the question's, already in the header
@@ -150,8 +154,7 @@ class Maker:
             front = f'<div class="qg-prompt">{prompt}</div><ol class="qg-seq">{"".join(items)}</ol>'
             key = f"{info.key} | {fold(label)}"
             cards.append(self.card("sequence", key, self.header(), front, "", (label,), "step",
-                                   extra={"step": n + 1, "steps": len(labels), "note": f"{info.key}",
-                                          "ord": n + 1}))
+                                   extra={"step": n + 1, "steps": len(labels)}))
         if not cards:
             raise Refused("steps named by their list")
         return cards
@@ -195,16 +198,21 @@ MANY = re.compile(r"^\s*(?:what|which|how)\s+(?:are|were|do|does|can|could|shoul
 """A question that asks for a list, or for two things, or a request: no short answer is one fact."""
 
 
+def _answers_it(text: str) -> bool:
+    """A short text that says something itself: not a blurb about the document, not an opening that
+    ends with ':' before the list that does the answering."""
+    return 8 <= word_count(text) <= QA_WORDS and not META.search(text) and not text.rstrip().endswith(":")
+
+
 def _short_answer(doc: Document) -> str:
     """The best short answer the document gives: its description, its summary or its lead's first
     sentences, whichever says it in QA_WORDS words."""
     if MANY.search(doc.question):
         return ""
-    if doc.description and 8 <= word_count(doc.description) <= QA_WORDS and not META.search(doc.description):
+    if doc.description and _answers_it(doc.description):
         return f"<p>{escape(doc.description)}</p>"
-    summary = plain(doc.summary)
-    if summary and word_count(summary) <= QA_WORDS and not META.search(summary):
+    if doc.summary and _answers_it(plain(doc.summary)):
         return f"<p>{inlines_html(doc.summary)}</p>"
-    if doc.lead and word_count(doc.lead[0].text) <= QA_WORDS and not META.search(doc.lead[0].text):
+    if doc.lead and _answers_it(doc.lead[0].text):
         return f"<p>{inlines_html(doc.lead[0].inlines)}</p>"
     return ""
