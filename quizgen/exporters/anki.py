@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
@@ -102,6 +103,17 @@ def deck_name(root: str, subject: str) -> str:
     return f"{root}::{subject}" if root else subject
 
 
+_KEY_PARTS = re.compile(r"::|[#/]")
+
+
+def doc_tag(doc_key: str) -> str:
+    """The tag every card of a document has, so that one document's (or one note's) cards can be found
+    and suspended in Anki: quizgen::doc::<key>, with a note's folders, file and headings as levels of
+    the tag (search `tag:quizgen::doc::cardio::heart.md` finds every heading of that note)."""
+    parts = [p.strip(":") for p in _KEY_PARTS.split("_".join(doc_key.replace('"', "").split()))]
+    return "quizgen::doc::" + "::".join(p for p in parts if p)
+
+
 def source_html(card: Card) -> str:
     """The Source field: a link to the page and its date."""
     return _source_html(card.source_url, card.date)
@@ -126,17 +138,23 @@ def note_fields(card: Card) -> tuple[int, list[str]]:
 
 
 def write(cards: Iterable[Card], path: str, *, root: str = DEFAULT_DECK, mtimes: Mapping[str, int] = {},
+          decks: Mapping[str, str] = {}, media: Mapping[str, str] = {},
           progress: Callable[[str, int, int], None] | None = None) -> int:
     """Write an .apkg atomically; returns the number of notes. Cards of kind mcq are not Anki's.
 
+    `decks` maps a document key to its cards' full deck name (default <root>::<subject>); `media` maps a
+    media file name the cards show to the file to pack (both may fill up while `cards` is read).
     `progress("compress", bytes done, bytes)` follows the compression, the one step after the last card."""
     with scratch_path(path, ".db") as db:
         try:
-            count = _fill(db, cards, root, mtimes)
+            count = _fill(db, cards, root, mtimes, decks)
         except sqlite3.OperationalError as e:  # SQLite's word for a full or failing disk
             raise OutputError(f"{path}: cannot write: {e}") from None
         with atomic_path(path) as tmp:
-            _zip(db, tmp, progress)
+            try:
+                _zip(db, tmp, progress, media)
+            except OSError as e:  # an image gone since it was read
+                raise OutputError(f"{path}: cannot pack media: {e.strerror or e}: {e.filename or ''}") from None
         return count
 
 
@@ -151,7 +169,7 @@ PAGE_SIZE = 16384
 and quicker both to fill and to compress (SQLite and Anki read any page size)."""
 
 
-def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int]) -> int:
+def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int], decks: Mapping[str, str] = {}) -> int:
     conn = sqlite3.connect(db)
     try:
         conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
@@ -160,7 +178,7 @@ def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int]) 
         cur = conn.cursor()
         cur.executescript(_TABLES)
         cur.executescript(APKG_COL)
-        decks: dict[str, int] = {}
+        made: dict[str, int] = {}
         next_id = FORMAT_EPOCH * 1000
         notes, rows = [], []
         doc = None
@@ -169,19 +187,21 @@ def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int]) 
                 continue
             if (card.doc_key, card.subject) != doc:  # a document's cards come together and share these
                 doc = card.doc_key, card.subject
-                name = deck_name(root, card.subject)
-                did = decks.get(name) or decks.setdefault(name, deck_id(name))
+                name = decks.get(card.doc_key) or deck_name(root, card.subject)
+                did = made.get(name) or made.setdefault(name, deck_id(name))
                 mod = max(FORMAT_EPOCH, int(mtimes.get(card.doc_key, 0)))
+                tag = doc_tag(card.doc_key)
             mid, fields = note_fields(card)
             nid, cid = next_id, next_id + 1
             next_id += 2
-            notes.append((nid, card.id, mid, mod, " " + " ".join(card.tags) + " ", "\x1f".join(fields), fields[0]))
+            notes.append((nid, card.id, mid, mod, " " + " ".join(card.tags + (tag,)) + " ", "\x1f".join(fields),
+                          fields[0]))
             rows.append((cid, nid, did, mod, nid - FORMAT_EPOCH * 1000))
             if len(notes) >= 5000:
                 _flush(cur, notes, rows)
         _flush(cur, notes, rows)
         cur.executescript(_INDEXES)
-        _write_collection(cur, decks)
+        _write_collection(cur, made)
         conn.commit()
         return (next_id - FORMAT_EPOCH * 1000) // 2
     finally:
@@ -213,8 +233,12 @@ def _write_collection(cur: sqlite3.Cursor, decks: Mapping[str, int]) -> None:
                  FORMAT_EPOCH * 1000))
 
 
-def _zip(db: str, out: str, progress: Callable[[str, int, int], None] | None = None) -> None:
-    """The .apkg itself: the database and an empty media list, deflated with fixed dates (genanki stores
-    them uncompressed), the database on every core (see archive.py)."""
-    write_zip(out, [("collection.anki2", db), ("media", b"{}")],
-              progress=(lambda done, total: progress("compress", done, total)) if progress else None)
+def _zip(db: str, out: str, progress: Callable[[str, int, int], None] | None = None,
+         media: Mapping[str, str] = {}) -> None:
+    """The .apkg itself: the database, the media list and the media files (members "0", "1", ... in name
+    order), deflated with fixed dates (genanki stores them uncompressed), the database on every core
+    (see archive.py)."""
+    names = sorted(media)
+    listing = json.dumps({str(n): name for n, name in enumerate(names)}, sort_keys=True).encode() if names else b"{}"
+    members = [("collection.anki2", db), ("media", listing)] + [(str(n), media[name]) for n, name in enumerate(names)]
+    write_zip(out, members, progress=(lambda done, total: progress("compress", done, total)) if progress else None)
