@@ -6,10 +6,10 @@ real CommonMark parser's event stream (pyromark), flattened into Blocks of Inlin
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import os
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable
 
 import pyromark
@@ -243,10 +243,12 @@ def note_documents(fields: dict, body: str, path: str, name: str = "",
     ends = [h[0] for h in heads[1:]] + [len(blocks)]
     offsets = [h[2] for h in heads] + [len(raw)]
     images = walker.images
+    at = [i for i, _, _ in images]  # in block order, as the walker met them
 
     def document(key: str, question: str, ranges: list[tuple[int, int]], answer: tuple[int, int]) -> Document:
         own = tuple(b for a, z in ranges for b in blocks[a:z])
-        pics = tuple((n, r) for i, n, r in images if any(a <= i < z for a, z in ranges))
+        pics = tuple((n, r) for a, z in ranges
+                     for _, n, r in images[bisect.bisect_left(at, a):bisect.bisect_left(at, z)])
         return _note_document(key, path, question, own, raw[answer[0]:answer[1]].decode("utf-8", "replace"),
                               title, pics, common)
 
@@ -259,7 +261,7 @@ def note_documents(fields: dict, body: str, path: str, name: str = "",
     if any(b for a, z in ranges for b in blocks[a:z]):
         docs.append(document(base, title, ranges, (0, answer_end)))
     stack: list[tuple[int, str, str]] = []  # (level, question text, slug) of the headings above
-    used: dict[tuple[str, ...], Counter] = {}
+    used: dict[tuple[str, ...], set[str]] = {}
     for n, (index, level, offset) in enumerate(heads):
         if title_head and n == 0:
             continue
@@ -267,11 +269,13 @@ def note_documents(fields: dict, body: str, path: str, name: str = "",
             stack.pop()
         text = _heading_text(blocks[index])
         parents = tuple(slug for _, _, slug in stack)
-        slug = _slug(blocks[index].text)
-        seen = used.setdefault(parents, Counter())
-        seen[slug] += 1
-        if seen[slug] > 1:
-            slug = f"{slug}-{seen[slug]}"
+        slug = base_slug = _slug(blocks[index].text)
+        taken = used.setdefault(parents, set())
+        n_same = 1
+        while slug in taken:  # a second heading of the same name under the same parent
+            n_same += 1
+            slug = f"{base_slug}-{n_same}"
+        taken.add(slug)
         question = text if not stack or text.rstrip().endswith("?") else " › ".join([t for _, t, _ in stack] + [text])
         stack.append((level, text, slug))
         if index + 1 < ends[n]:
@@ -722,18 +726,24 @@ def _marks(inlines: list[Inline]) -> list[Inline]:
             opening = d
     if not pairs:
         return inlines
-    cuts = sorted({x for a, b in pairs for x in (a, a + 2, b, b + 2)})
+    starts, states = [0], [""]  # where each stretch of the text starts, and what it is
+    for o, c in pairs:
+        starts += [o, o + 2, c, c + 2]
+        states += ["delimiter", "mark", "delimiter", ""]
     out, pos = [], 0
     for inline in inlines:
         start, end = pos, pos + len(inline.text)
         pos = end
-        bounds = [start] + [c for c in cuts if start < c < end] + [end] if inline.kind == "text" else [start, end]
+        if inline.kind == "text":
+            bounds = [start] + starts[bisect.bisect_right(starts, start):bisect.bisect_left(starts, end)] + [end]
+        else:
+            bounds = [start, end]
         for a, b in zip(bounds, bounds[1:]):
-            if inline.kind == "text" and any(o <= a and b <= o + 2 or c <= a and b <= c + 2 for o, c in pairs):
-                continue  # a delimiter
-            marked = any(o + 2 <= a and b <= c for o, c in pairs)
+            state = states[bisect.bisect_right(starts, a) - 1]
+            if state == "delimiter" and inline.kind == "text":
+                continue
             out.append(Inline(inline.kind, inline.text[a - start:b - start], inline.strong, inline.em, inline.href,
-                              marked, inline.src))
+                              state == "mark", inline.src))
     return out
 
 

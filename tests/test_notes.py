@@ -211,3 +211,20 @@ def test_non_ascii_text_splits_at_the_right_place():
     docs = note("## Ödem\n\nFlüssigkeit im Gewebe.\n\n## Ätiologie\n\nHerzinsuffizienz.\n")
     assert [d.answer for d in docs] == ["## Ödem\n\nFlüssigkeit im Gewebe.", "## Ätiologie\n\nHerzinsuffizienz."]
     assert [d.key for d in docs] == ["cardio.md#ödem", "cardio.md#ätiologie"]
+
+
+def test_a_heading_named_like_a_numbered_twin_still_gets_its_own_key():
+    docs = note("## Causes\n\none\n\n## Causes 2\n\ntwo\n\n## Causes\n\nthree\n")
+    assert [d.key for d in docs] == ["cardio.md#causes", "cardio.md#causes-2", "cardio.md#causes-3"]
+
+
+def test_many_highlights_headings_and_images_read_in_linear_time():
+    """Hostile sizes: quadratic work here would take minutes, not a fraction of a second."""
+    import time
+
+    start = time.perf_counter()
+    (doc,) = note("==a== " * 40_000)
+    assert sum(i.mark for i in doc.blocks[0].inlines) == 40_000
+    docs = note("".join(f"## H{n}\n\n![x](i{n}.png)\n\n" for n in range(5_000)), resolve=lambda s: (s, s))
+    assert len(docs) == 5_000 and all(len(d.images) == 1 for d in docs)
+    assert time.perf_counter() - start < 20
