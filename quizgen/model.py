@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-CARD_KINDS = ("qa", "step", "cloze", "sequence", "keyword", "mcq")
-"""Every card kind, in the order cards of one document are emitted."""
+CARD_KINDS = ("qa", "cloze", "sequence", "mcq")
+"""Every card kind. What each asks is in the README; what fact it comes from is in `Card.extra['fact']`."""
 
-DEFAULT_KINDS = ("qa", "step", "cloze", "sequence", "keyword")
+DEFAULT_KINDS = ("qa", "cloze", "sequence")
 """What `quizgen build` makes unless `--cards` says otherwise (mcq is for JSON and the self-test)."""
 
 
@@ -178,7 +178,7 @@ class Card:
         return Card, _card_values(self)
 
 
-CLOZE_KINDS = frozenset({"cloze", "sequence", "keyword"})
+CLOZE_KINDS = frozenset({"cloze", "sequence"})
 """Kinds whose front is an Anki cloze text."""
 
 CARD_FIELDS = tuple(Card.__dataclass_fields__)

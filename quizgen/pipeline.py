@@ -19,7 +19,7 @@ from . import quality, signals
 from .errors import ParseError, QuizgenError
 from .exporters import anki, format_for
 from .exporters import json as json_exporter
-from .generator import DEFAULT_BASE_URL, Options, card_id, generate
+from .generator import DEFAULT_BASE_URL, Options, card_id, plan
 from .media import Images
 from .model import CARD_KINDS, DEFAULT_KINDS, Card, Document
 from .parser import FORMATS, MAX_SIZE, read_documents
@@ -57,6 +57,8 @@ class BuildOptions:
     """any skipped input fails the build and nothing is written"""
     quality: bool = False
     """measure card quality per document (for `check --report`)"""
+    everything: bool = False
+    """every candidate fact becomes a card, with no budget (generator.Options.everything)"""
     fmt: str = "auto"
     """input format: auto (per file), quicktakes or markdown (parser.FORMATS)"""
     deck_from: str = "subject"
@@ -215,7 +217,8 @@ def _process(source: Source, options: BuildOptions) -> _Done:
     images = Images(path, root)
     try:
         docs = read_documents(path, options.max_size, fmt=options.fmt, name=name, resolve=images)
-        generated = [generate(doc, Options(kinds=options.kinds, base_url=options.base_url)) for doc in docs]
+        generator = Options(kinds=options.kinds, base_url=options.base_url, everything=options.everything)
+        planned = [plan(doc, generator) for doc in docs]
     except ParseError as e:
         return _Done(path, error=str(e))
     except RecursionError:
@@ -229,23 +232,20 @@ def _process(source: Source, options: BuildOptions) -> _Done:
     done = _Done(path, mtime=mtime, warnings=images.warnings, media=images.media)
     if options.quality:
         done.figures = quality.Figures()
-    for doc, cards in zip(docs, generated):
-        cards = _with_note_data(doc, cards)
+    for doc, chosen in zip(docs, planned):
+        cards = _with_note_data(doc, chosen.cards)
         keys = quality.front_keys(cards)
         fronts = [hashlib.blake2b(k.encode(), digest_size=16).digest() for k in keys]
         fingerprint = hashlib.blake2b(f"{doc.question}\x1f{doc.answer}".encode(), digest_size=12).hexdigest()
         done.docs.append(_Doc(doc.key, fingerprint, _deck(doc, name, options), cards, fronts))
-        if doc.format == "quicktakes":  # a note's sections are free-form: these would be noise
-            if not doc.bold_terms:
-                done.warnings.append(f"{path}: no bold terms (only question and keyword cards)")
-            if not doc.sections:
-                done.warnings.append(f"{path}: no numbered steps")
+        if chosen.warning:
+            done.warnings.append(f"{path}: {chosen.warning}")
         for card, key in zip(cards, keys):
             n = key.count(" ") + 1
             if n > LONG_FRONT_WORDS:
                 done.warnings.append(f"{path}: long {card.kind} card ({n} words on the front)")
         if done.figures is not None:
-            done.figures.add(quality.measure(doc, cards))
+            done.figures.add(quality.measure(doc, cards, chosen))
     return done
 
 

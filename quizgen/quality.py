@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .model import Card, Document
-from .text import content_stems, fold
+from .text import content_stems
 
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)\}\}", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -88,44 +88,59 @@ def _header_words(context: str) -> str | None:
 
 @dataclass(slots=True)
 class Figures:
-    """Counts that add up over documents."""
+    """What a learner would care about in a deck, added up over documents (`check --report`)."""
 
     documents: int = 0
     cards: Counter = field(default_factory=Counter)
-    bold_terms: int = 0
-    bold_terms_clozed: int = 0
-    keywords_in_answer: int = 0
-    keywords_clozed: int = 0
+    """cards by kind"""
+    facts: Counter = field(default_factory=Counter)
+    """cards by the kind of fact they ask"""
+    per_document: list[int] = field(default_factory=list)
+    candidates: int = 0
+    """facts found before the budget chose"""
+    dropped: Counter = field(default_factory=Counter)
+    """candidates not made into cards, by reason"""
+    lists: Counter = field(default_factory=Counter)
+    """lists by how they were read: 'sequence' or 'set'"""
+    sequences: list[str] = field(default_factory=list)
+    """the lists learnt in order, with what the decision rests on"""
+    empty: list[str] = field(default_factory=list)
+    """documents that make no card, with why"""
     give_aways: int = 0
-    trivial: int = 0
     cloze_cards: int = 0
     front_words: list[int] = field(default_factory=list)
     longest: list[tuple[int, str]] = field(default_factory=list)
 
     def add(self, other: "Figures") -> None:
         self.documents += other.documents
-        self.cards.update(other.cards)
-        for name in ("bold_terms", "bold_terms_clozed", "keywords_in_answer", "keywords_clozed", "give_aways",
-                     "trivial", "cloze_cards"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.front_words.extend(other.front_words)
+        self.candidates += other.candidates
+        self.give_aways += other.give_aways
+        self.cloze_cards += other.cloze_cards
+        for name in ("cards", "facts", "dropped", "lists"):
+            getattr(self, name).update(getattr(other, name))
+        for name in ("per_document", "sequences", "empty", "front_words"):
+            getattr(self, name).extend(getattr(other, name))
         self.longest = sorted(self.longest + other.longest, reverse=True)[:5]
 
     def lines(self) -> list[str]:
         """The report, one figure a line."""
         docs = max(1, self.documents)
-        share = lambda a, b: f"{a / b:.1%}" if b else "n/a"  # noqa: E731
-        per_kind = ", ".join(f"{k} {n / docs:.1f}" for k, n in sorted(self.cards.items()))
+        per_kind = ", ".join(f"{k} {n}" for k, n in sorted(self.cards.items()))
+        facts = ", ".join(f"{k} {n}" for k, n in self.facts.most_common())
+        dropped = ", ".join(f"{k} {n}" for k, n in self.dropped.most_common())
+        median = statistics.median(self.per_document) if self.per_document else 0
         out = [
             f"documents: {self.documents}",
-            f"cards per document: {sum(self.cards.values()) / docs:.1f} ({per_kind})",
-            f"bold terms with a cloze: {self.bold_terms_clozed}/{self.bold_terms} ({share(self.bold_terms_clozed, self.bold_terms)})",
-            f"keywords in the answer with a cloze: {self.keywords_clozed}/{self.keywords_in_answer} "
-            f"({share(self.keywords_clozed, self.keywords_in_answer)})",
-            f"give-aways (cloze answer visible on its front): {self.give_aways} of {self.cloze_cards} cloze cards",
-            f"trivial deletions: {self.trivial}",
-            f"median front: {statistics.median(self.front_words) if self.front_words else 0} words",
+            f"cards: {sum(self.cards.values())} ({per_kind}); per document: median {median}, "
+            f"mean {sum(self.cards.values()) / docs:.1f}, most {max(self.per_document, default=0)}",
+            f"facts asked: {facts}",
+            f"candidate facts: {self.candidates}; not made into cards: {dropped or 'none'}",
+            f"lists: {self.lists['sequence']} learnt in order, {self.lists['set']} read as sets",
         ]
+        out += [f"  in order: {line}" for line in self.sequences]
+        out += [f"no cards: {line}" for line in self.empty]
+        out += [f"give-aways (cloze answer visible on its front): {self.give_aways} of {self.cloze_cards} cloze cards",
+                f"median front: {statistics.median(self.front_words) if self.front_words else 0} words"]
         out += [f"long front: {n} words ({where})" for n, where in self.longest]
         return out
 
@@ -140,20 +155,21 @@ def _answers(card: Card) -> list[str]:
     return [_text(a) for a in _CLOZE.findall(card.context + card.front)]
 
 
-def measure(doc: Document, cards: Sequence[Card]) -> Figures:
-    """The figures of one document's cards."""
-    f = Figures(documents=1, cards=Counter(c.kind for c in cards))
+def measure(doc: Document, cards: Sequence[Card], plan) -> Figures:
+    """The figures of one document's cards; `plan` is the generator's Plan they came from."""
+    f = Figures(documents=1, cards=Counter(c.kind for c in cards), per_document=[len(cards)])
+    f.facts = Counter(c.extra.get("fact", c.kind) for c in cards)
+    f.candidates = plan.candidates
+    f.dropped = Counter(plan.dropped)
+    for name, _numbered, sequence, why in plan.lists:
+        f.lists["sequence" if sequence else "set"] += 1
+        if sequence:
+            f.sequences.append(f"{doc.path}: {name} ({why})")
+    if not cards:
+        f.empty.append(f"{doc.path}: {plan.warning or 'no card'}")
     cloze = [c for c in cards if c.is_cloze]
-    answers = {fold(a) for c in cloze for a in _answers(c)}
-    f.bold_terms = len(doc.bold_terms)
-    f.bold_terms_clozed = sum(1 for t in doc.bold_terms if fold(t) in answers)
-    answer_stems = content_stems(doc.answer)
-    in_answer = [k for k in doc.keywords if content_stems(k) and content_stems(k) <= answer_stems]
-    f.keywords_in_answer = len(in_answer)
-    f.keywords_clozed = sum(1 for k in in_answer if fold(k) in answers)
     f.cloze_cards = len(cloze)
     f.give_aways = sum(1 for c in cloze if give_away(c))
-    f.trivial = sum(1 for c in cloze for a in _answers(c) if not content_stems(a))
     f.front_words = [len(front_text(c).split()) for c in cards]
     f.longest = sorted(((n, f"{doc.path} {c.kind} {c.key}") for n, c in zip(f.front_words, cards)), reverse=True)[:5]
     return f

@@ -180,3 +180,86 @@ def find_term(text: str, term: str) -> list[tuple[int, int]]:
 def term_stems(term: str) -> tuple[str, ...]:
     """The stems of a term's words, in order (cached: terms are looked for again and again)."""
     return tuple(t[3] for t in tokens(term))
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
+    """How common a word is in English, on the Zipf scale (wordfreq's data, shipped in its wheel):
+    7 for 'the', about 4.5 for 'context' or 'historical', under 3 for 'acetylcholine'."""
+    from wordfreq import zipf_frequency  # loaded on first use: a second to read its tables
+
+    return zipf_frequency(fold(word), "en")
+
+
+@lru_cache(maxsize=8192)
+def commonness(term: str) -> float:
+    """The mean Zipf frequency of a term's meaningful words: a generic label ('Historical Context',
+    4.7) scores high, a specific term ('Calcium Ion Influx', 3.6) low; 8 when it has no such word."""
+    found = [zipf(w) for _, _, w, _ in tokens(term) if is_content(w) and not _is_number(w)]
+    return sum(found) / len(found) if found else 8.0
+
+
+LINKING = frozenset(
+    """include includes including involve involves involving require requires required provide provides
+    provided help helps helped allow allows allowed make makes made use uses used using lead leads play plays
+    become becomes became contain contains cause causes enable enables ensure ensures create creates serve
+    serves offer offers give gives take takes show shows shown occur occurs remain remains known called based
+    often typically usually also well even still further particularly especially significantly generally commonly
+    various several many much certain key important crucial essential significant specific different new
+    like unlike within without across among around toward towards upon whether although though because since
+    however thus therefore hence can cannot""".split()
+)
+"""Words that join the parts of a sentence rather than name a thing: a phrase never spans one."""
+
+_CONNECTORS = frozenset({"of", "and"})
+_NOT_NOUN = ("ed", "ly", "able", "ible", "ive", "ous", "ful", "less", "ate", "ize", "ise", "ify", "al", "ic",
+             "ent", "ant", "ar")
+"""Endings of words that rarely name a thing on their own: a phrase never ends in one."""
+
+
+def _is_name(word: str) -> bool:
+    """'Hsp70s', 'CO2', 'Brunei': written with a capital or a digit inside, a name whatever its ending."""
+    return any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word) or word[:1].isupper()
+
+
+def phrases(text: str, max_words: int = 5) -> list[tuple[int, int]]:
+    """Spans of `text` that read as the name of a thing ('apparent power', 'courtship and mating
+    behaviors'): runs of meaningful words between punctuation, stopwords and linking words, with at most
+    two 'of'/'and' inside, and no leading '-ing'/'-ed' verb. A rough chunker that needs no tagger data."""
+    toks = tokens(text)
+    out, run = [], []
+
+    def close():
+        while run and run[-1][2].lower() in _CONNECTORS:
+            run.pop()
+        while len(run) > 1 and run[0][2].lower().endswith(("ing", "ed")):
+            run.pop(0)
+        while len(run) > 1 and run[-1][2].lower().endswith("ed"):
+            run.pop()
+        while run and run[0][2].lower() in _CONNECTORS:
+            run.pop(0)
+        while run and run[-1][2].lower() in _CONNECTORS:
+            run.pop()
+        if run and run[-1][2].lower().endswith(_NOT_NOUN) and not _is_name(run[-1][2]):
+            run.clear()  # ends in a verb, adverb or adjective: not the name of a thing
+        if len(run) == 1 and run[0][2].lower().endswith("ed"):
+            run.clear()  # 'encased': a verb
+        if run and sum(t[2].lower() not in _CONNECTORS for t in run) <= max_words:
+            out.append((run[0][0], run[-1][1]))
+        run.clear()
+
+    for i, (a, b, w, _) in enumerate(toks):
+        lw = w.lower()
+        gap = text[toks[i - 1][1]:a] if i else ""
+        if run and gap.strip(" -"):
+            close()
+        if lw in _CONNECTORS and run and run[-1][2].lower() not in _CONNECTORS and \
+                sum(t[2].lower() in _CONNECTORS for t in run) < 2:
+            run.append((a, b, w))
+            continue
+        if not is_content(w) or lw in LINKING or _is_number(w) or (lw.endswith("ly") and len(lw) > 4):
+            close()
+            continue
+        run.append((a, b, w))
+    close()
+    return out

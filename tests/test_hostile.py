@@ -33,8 +33,9 @@ from quizgen.render import escape, math
 
 from .conftest import ANSWER, doc_bytes, write_doc
 
-ALL = Options(kinds=frozenset(CARD_KINDS))
-ALL_BUILD = pipeline.BuildOptions(kinds=frozenset(CARD_KINDS))
+ALL = Options(kinds=frozenset(CARD_KINDS), everything=True)
+"""Every card kind and every candidate fact: hostile text must be safe on whatever card it reaches."""
+ALL_BUILD = pipeline.BuildOptions(kinds=frozenset(CARD_KINDS), everything=True)
 HTML_FIELDS = ("context", "front", "back", "details")
 
 
@@ -510,9 +511,9 @@ HOSTILE = {
             "<iframe src=\"javascript:alert(3)\"></iframe> inline.\\n\\n"
             "<script>alert('block')</script>\\n\\n"
             "<div onclick=\"alert(4)\">a raw block</div>\\n\\n"
-            "1. **<script>alert(5)</script> Toxin**: the first step <svg onload=alert(6)> here.\\n"
-            "2. **<img src=x onerror=alert(7)> Binding**: the second step binds.\\n"
-            "3. **<iframe src=javascript:alert(8)> Release**: the third step releases.\\n\\n"
+            "1. **<script>alert(5)</script> Toxin**: the first step <svg onload=alert(6)> happens here in the cell.\\n"
+            "2. **<img src=x onerror=alert(7)> Binding**: the second step binds the receptor of the cell.\\n"
+            "3. **<iframe src=javascript:alert(8)> Release**: the third step releases its cargo into the blood.\\n\\n"
             "In summary, <a href=\"javascript:alert(9)\">click</a> is only text."
         ),
         seo={"page_keywords": "<script>alert(10)</script>, <img src=x onerror=alert(11)>, second step"},
@@ -540,9 +541,9 @@ HOSTILE = {
         answer=(
             "Lead with {{c1::secret}} and {{c2::other::hint}} and {{Front}} and {{/Back}} and :: and }} "
             "and {{ alone and [sound:evil.mp3] and [latex]\\\\write18{ls}[/latex] and [$]x[/$].\\n\\n"
-            "1. **{{c3::Term}}**: step one shows {{Text}} literally.\\n"
-            "2. **Double::Colon**: step two has a double colon.\\n"
-            "3. **Closing }}**: step three closes braces.\\n\\n"
+            "1. **{{c3::Term}}**: step one shows {{Text}} literally on the front of a card.\\n"
+            "2. **Double::Colon**: step two has a double colon inside its own label.\\n"
+            "3. **Closing }}**: step three closes what a template opened before.\\n\\n"
             "In summary, math $a}}b$ and $x^{{2}}$ stays math."
         ),
         seo={"page_keywords": "{{c5::kw}}, {{Back Extra}}, double colon"},
@@ -561,11 +562,11 @@ HOSTILE = {
     ),
     "terms.md": dict(
         id=920005,
-        question="How many bold terms can an answer hold?",
+        question="How many labels can one answer hold?",
         answer=(
             "Lead with **" + "Extraordinarily " * 18 + "Long**: a 300-character term, **!!!** and **::** and "
             "**...** and **—** as terms.\\n\\n"
-            + "".join(f"{n}. **Term Number {n}**: step {n} of the list.\\n" for n in range(1, 81))
+            + "".join(f"{n}. **Term Number {n}**: the explanation of this step in a long list.\\n" for n in range(1, 81))
             + "\\nIn summary, eighty terms."
         ),
     ),
@@ -577,9 +578,9 @@ HOSTILE = {
             "Calcium (Ca²⁺) enters β-cells; in Arabic الكالسيوم, in Hebrew סידן, in Hindi कैल्शियम, "
             "in Chinese 钙离子, a scientist 👩‍🔬, a flag 🇳🇿, decomposed café and Ångström Å. "
             "Where $x$ and $y$ are both math.\\n\\n"
-            "1. **Ca²⁺ Influx**: calcium enters.\\n"
-            "2. **β-Cell Response**: insulin is released.\\n"
-            "3. **العربية Term**: right-to-left text ‮reversed‬ stays."
+            "1. **Ca²⁺ Influx**: calcium enters the cell through its channels.\\n"
+            "2. **β-Cell Response**: insulin is released into the blood stream.\\n"
+            "3. **العربية Term**: right-to-left text ‮reversed‬ stays as it was written."
         ),
         seo={"page_keywords": "Ca²⁺, β-cells, 钙离子"},
     ),
@@ -708,8 +709,7 @@ def test_html_in_every_field_is_shown_as_text(hostile_cards):
         assert text in shown
     assert "&lt;b Onmouseover=alert(1)&gt;toxicology&lt;/b&gt;" in qa.context  # a subject, normalised, as text
     assert all(c.source_url == "" for c in cards)  # a javascript: url is no source link
-    keyword_answers = {a for c in cards if c.kind == "keyword" for a in c.answers}
-    assert keyword_answers  # hostile keywords do not stop the safe ones
+    assert [c for c in cards if c.kind != "qa"]  # hostile text does not stop the cards of the rest
 
 
 def test_only_http_and_mailto_links_survive(hostile_cards):
@@ -771,7 +771,7 @@ def test_long_punctuation_and_many_bold_terms(hostile_cards):
     assert len(doc.bold_terms) >= 80 and len(doc.sections[0].steps) == 80
     clozed = {a for c in cards if c.kind == "cloze" for a in c.answers}
     assert not clozed & {"!!!", "::", "...", "—", long_term}  # no trivial or overlong deletions
-    assert len([c for c in cards if c.kind == "step"]) == 80
+    assert len([c for c in cards if c.extra.get("fact") == "item"]) == 80
     assert len(cards) < 500
 
 
@@ -813,7 +813,7 @@ def test_unicode_is_kept_exactly(hostile_cards):
     for text in UNICODE_KEPT:
         assert text in shown, text
     assert doc.subject == "Médecine"
-    assert {"Ca²⁺ Influx", "β-Cell Response", "العربية Term"} <= {a for c in cards for a in c.answers}
+    assert {"β-Cell Response", "العربية Term"} <= {a for c in cards for a in c.answers}  # Ca²⁺ is in the question
     assert "\\(x\\) and \\(y\\) are both math" in qa.details
 
 

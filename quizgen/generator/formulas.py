@@ -1,0 +1,56 @@
+"""Formulas: math that states an equation, asked from the sentence that names it ('The surface area is
+given by: [...]'), and what its symbols stand for ('where $a$ is [...]')."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Inline
+from ..render import plain
+from ..text import word_count
+from .base import MIN_CUE, Candidate, Context, Sentence
+
+RELATION = re.compile(r"=|\\approx|\\equiv|\\propto|\\leq?|\\geq?|<|>|\\to|\\rightarrow")
+SYMBOL_MEANING = re.compile(r"^,?\s*(?:is|are|represents?|denotes?|stands? for|refers? to|is the|=)\s+"
+                            r"(?P<meaning>[^,;.:]{3,80})")
+
+
+def candidates(ctx: Context) -> list[Candidate]:
+    out, seen = [], set()
+    prev: Sentence | None = None
+    for s in ctx.sentences:
+        pos = 0
+        for i, x in enumerate(s.inlines):
+            a, b = pos, pos + len(x.text)
+            pos = b
+            if x.kind not in ("math", "math_display"):
+                continue
+            tex = x.text.strip()
+            if RELATION.search(tex) and len(tex) >= 5 and tex not in seen:
+                cue = s
+                if word_count(s.text[:a] + " " + s.text[b:]) < MIN_CUE and prev is not None:
+                    cue, shift = _joined(prev, s)  # display math on its own: asked from what announces it
+                    a, b = a + shift, b + shift
+                if word_count(cue.text[:a] + " " + cue.text[b:]) >= MIN_CUE:
+                    seen.add(tex)
+                    out.append(Candidate("formula", tex, 0.0, cue, [(a, b)], data={"display": x.kind}))
+            # 'where $a$ is the length of one side'
+            if s.text[:a].rstrip().lower().endswith(("where", "and", "with", ",")):
+                m = SYMBOL_MEANING.match(s.text[b:])
+                if m and 1 <= word_count(m.group("meaning")) <= 8:
+                    start = b + m.start("meaning")
+                    end = start + len(m.group("meaning").rstrip())
+                    cue, shift = s, 0
+                    if word_count(s.text) - word_count(m.group("meaning")) < MIN_CUE and prev is not None:
+                        cue, shift = _joined(prev, s)  # 'where $a$ is …' after the formula it explains
+                    out.append(Candidate("symbol", s.text[start:end], 0.0, cue, [(start + shift, end + shift)],
+                                         key=f"symbol\x1e{tex}"))
+        prev = s
+    return out
+
+
+def _joined(prev: Sentence, s: Sentence) -> tuple[Sentence, int]:
+    """The sentence before and this one as one cue, and how far this one's offsets move."""
+    joined = prev.inlines + (Inline("break", "\n"),) + s.inlines
+    shift = len(plain(prev.inlines)) + 1
+    return Sentence(s.block, joined, plain(joined), prev.label, None, s.role, s.heading, order=s.order), shift

@@ -1,0 +1,87 @@
+"""Lists: told apart as sequences (an order worth learning) or sets (items that happen to be numbered),
+then asked accordingly. A sequence's steps become overlapping clozes; an item of a set becomes a cloze of
+its label from its explanation, but only when the label is a specific name, not a generic one."""
+
+from __future__ import annotations
+
+import re
+
+from ..render import plain
+from ..text import commonness, fold, is_trivial, word_count
+from .base import MAX_ANSWER, Candidate, Context, ListInfo
+
+ORDER_WORDS = re.compile(
+    r"\b(?:steps?|stages?|phases?|process(?:es)?|procedures?|cycles?|sequences?|order|chronolog\w*|timeline|"
+    r"how to|workflow|pathway|cascade|algorithm|method of|instructions|protocol|life ?cycle|"
+    r"progression|evolution|history of|development of)\b", re.I)
+"""Words by which a question, heading or lead says that what follows happens in order."""
+
+SET_WORDS = re.compile(
+    r"\b(?:types?|kinds?|factors?|benefits?|advantages?|disadvantages?|examples?|features?|characteristics?|"
+    r"reasons?|roles?|functions?|aspects?|elements?|components?|strategies|ways|causes|effects|principles|"
+    r"challenges|considerations|uses|applications|differences|categories|key points?|highlights)\b", re.I)
+"""Words by which they say that what follows is a set."""
+
+SEQUENCE_CUE = re.compile(r"\b(?:first|then|next|after(?:ward)?s?|finally|followed by|once|subsequently|begins?|"
+                          r"ends?|initiat\w+|until)\b", re.I)
+YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b")
+
+MAX_SEQUENCE = 8
+"""Longest list learnt step by step: past this, order is not learnt card by card."""
+
+GENERIC = 4.2
+"""A label whose words are this common (mean Zipf, see text.commonness) names a category, not a fact."""
+
+
+def classify(info: ListInfo, question: str) -> None:
+    """Decide whether a list's order is worth learning, from what the document says about it."""
+    labels = [t for _, t, _ in info.items]
+    bodies = [plain(b) for _, _, b in info.items]
+    votes, why = 0, []
+    if ORDER_WORDS.search(info.heading) or ORDER_WORDS.search(info.lead):
+        votes += 2
+        why.append("heading or lead names an order")
+    elif ORDER_WORDS.search(question):
+        votes += 1
+        why.append("question names an order")
+    if SET_WORDS.search(info.heading) or SET_WORDS.search(info.lead) or (
+            not info.heading and SET_WORDS.search(question)):
+        votes -= 2
+        why.append("heading, lead or question names a set")
+    years = [int(m.group(1)) for b in (labels if any(labels) else bodies) for m in [YEAR.search(b)] if m]
+    if len(years) >= 3 and years == sorted(years):
+        votes += 2
+        why.append("dates increase")
+    cues = sum(bool(SEQUENCE_CUE.search(b[:80])) for b in bodies)
+    if len(bodies) >= 3 and cues >= len(bodies) / 2:
+        votes += 1
+        why.append("items say what comes before or after")
+    if not info.ordered:
+        votes -= 1
+    info.sequence = votes >= 2 and 3 <= len(info.items)
+    info.why = "; ".join(why) or "nothing says the order matters"
+
+
+def candidates(ctx: Context) -> list[Candidate]:
+    out = []
+    first = {}
+    for s in ctx.sentences:
+        if s.label_span is not None:
+            first.setdefault(s.block, s)
+    for info in ctx.lists:
+        classify(info, ctx.question_text)
+        labels = [t for _, t, _ in info.items]
+        if info.sequence and all(labels) and len(labels) <= MAX_SEQUENCE and not any(map(is_trivial, labels)):
+            out.append(Candidate("step", " ".join(labels), 0.0, None, [], key=info.key,
+                                 data={"list": info, "block": info.items[0][0]}))
+            continue
+        siblings = [t for t in labels if t and not is_trivial(t)]
+        for index, label, body in info.items:
+            s = first.get(index)
+            if s is None or not label or is_trivial(label) or word_count(label) > MAX_ANSWER:
+                continue
+            generic = commonness(label) >= GENERIC
+            out.append(Candidate("item", label, -1.0 if generic else 0.0, s, [s.label_span],
+                                 key=f"{info.key}\x1e{fold(label)}",
+                                 data={"list": info, "siblings": siblings, "generic": generic}))
+    return out
