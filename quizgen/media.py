@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from functools import lru_cache
 from urllib.parse import unquote
 
 SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif", ".tif", ".tiff"})
@@ -23,6 +24,24 @@ def media_name(data: bytes, suffix: str) -> str:
     """The packed file's name: a hash of its bytes, so that two images never share a name, the same image
     used by two notes is packed once, and an edited image gets a new name (Anki keeps the old file)."""
     return "quizgen-" + hashlib.blake2b(data, digest_size=16).hexdigest() + suffix.lower()
+
+
+@lru_cache(maxsize=8)
+def _by_name(root: str) -> dict[str, str]:
+    """Every image file under `root` by its file name (where several share one, the first met walking
+    the folder in name order), read once per folder and build: how Obsidian finds an embed."""
+    found: dict[str, str] = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if os.path.splitext(name)[1].lower() in SUFFIXES and name not in found:
+                found[name] = os.path.join(folder, name)
+    return found
+
+
+def forget() -> None:
+    """Start a build afresh: the folders' contents may have changed since the last one."""
+    _by_name.cache_clear()
 
 
 class Images:
@@ -60,6 +79,10 @@ class Images:
             full = os.path.normpath(os.path.join(self.folder, candidate))
             if os.path.lexists(full):
                 return self._pack(src, full)
+        if "/" not in plain and os.sep not in plain:  # Obsidian's ![[ecg.png]]: a name found anywhere in the vault
+            found = _by_name(self.root).get(plain)
+            if found:
+                return self._pack(src, found)
         return self._warn(src, "not found")
 
     def _pack(self, src: str, full: str) -> tuple[str, str]:

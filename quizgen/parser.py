@@ -31,6 +31,10 @@ MAX_SIZE = 1_000_000
 """Default size limit in bytes: real documents are 3-15 kB, so 1 MB is far past any of them."""
 
 _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_MATH
+_NOTE_OPTIONS = _OPTIONS | pyromark.Options.ENABLE_WIKILINKS
+"""Notes also read Obsidian's [[links]] (shown as their text) and ![[image.png]] embeds."""
+_WIKI_SIZE = re.compile(r"\d+(?:x\d+)?")
+"""The '|300' or '|300x200' of an Obsidian embed: a display size, not alt text."""
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """Control characters (tab and newlines aside): never text, and harmful downstream (\\x1f is Anki's
@@ -234,7 +238,7 @@ def note_documents(fields: dict, body: str, path: str, name: str = "",
     common = _note_fields(fields, path)
     raw = body.encode("utf-8")
     walker = _Walker(note=True, resolve=resolve)
-    blocks = walker.walk_note(pyromark.events_with_range(body, options=_OPTIONS))
+    blocks = walker.walk_note(pyromark.events_with_range(body, options=_NOTE_OPTIONS))
     heads = walker.headings
     tops = [h for h in heads if h[1] == 1]
     title_head = heads[0] if heads and heads[0][1] == 1 and len(tops) == 1 else None
@@ -550,8 +554,10 @@ class _Walker:
 
     def add_image(self) -> None:
         """The image just closed: a remote one stays a link, a local one is packed (when it can be)."""
-        (dest, alt), self.image = self.image, None
+        (dest, alt, wiki), self.image = self.image, None
         alt, dest = _one_line("".join(alt)), dest.strip()
+        if wiki and (alt == dest or _WIKI_SIZE.fullmatch(alt)):
+            alt = ""
         if dest.lower().startswith(("http://", "https://")):
             self.links.append(safe_href(dest))
             self.add("text", alt or dest)
@@ -624,7 +630,8 @@ class _Walker:
         elif name in ("BlockQuote", "HtmlBlock"):
             self.flush()
         elif name == "Image" and self.note:
-            self.image = [arg.get("dest_url", "") if isinstance(arg, dict) else "", []]
+            self.image = [arg.get("dest_url", "") if isinstance(arg, dict) else "", [],
+                          isinstance(arg, dict) and isinstance(arg.get("link_type"), dict)]  # ![[wiki embed]]
 
     def end(self, tag) -> None:
         name = tag if isinstance(tag, str) else next(iter(tag))
@@ -780,7 +787,7 @@ def blocks_of(markdown: str) -> tuple[Block, ...]:
 
 def note_blocks(markdown: str, resolve: Resolver | None = None) -> tuple[Block, ...]:
     """A Markdown note's text as Blocks, ==marks== and images read (see parse_documents for `resolve`)."""
-    return _Walker(note=True, resolve=resolve).walk(pyromark.events(markdown, options=_OPTIONS))
+    return _Walker(note=True, resolve=resolve).walk(pyromark.events(markdown, options=_NOTE_OPTIONS))
 
 
 def strong_runs(inlines: Iterable[Inline]) -> list[tuple[int, int, str]]:

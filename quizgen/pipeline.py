@@ -19,6 +19,7 @@ from . import quality, signals
 from .errors import ParseError, QuizgenError
 from .exporters import anki, format_for
 from .exporters import json as json_exporter
+from . import media as media_files
 from .generator import DEFAULT_BASE_URL, Options, card_id, plan
 from .media import Images
 from .model import CARD_KINDS, DEFAULT_KINDS, Card, Document
@@ -352,6 +353,7 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
     reuses an id gets card ids of its own, and a card whose front another card already has is dropped.
     """
     files, problems = find_sources(paths)
+    media_files.forget()
     report.found = len(files)
     report.skipped.extend(problems)
     keys: dict[str, tuple[str, str]] = {}

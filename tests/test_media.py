@@ -60,3 +60,12 @@ def test_a_note_given_by_itself_packs_only_from_its_own_folder(tmp_path):
     (root / "top.png").write_bytes(PNG)
     images = Images(str(note), str(note.parent))
     assert images("../top.png") == ("", "") and images("img/ecg.png")[1] == "img/ecg.png"
+
+
+def test_a_bare_name_is_found_anywhere_in_the_folder_as_obsidian_does(tmp_path):
+    root, note = setup(tmp_path)
+    (root / "attachments").mkdir()
+    (root / "attachments" / "valve.png").write_bytes(PNG + b"v")
+    images = Images(str(note), str(root))
+    assert images("valve.png")[1] == "attachments/valve.png"
+    assert images("attachments/missing.png") == ("", "") and "not found" in images.warnings[-1]

@@ -228,3 +228,20 @@ def test_many_highlights_headings_and_images_read_in_linear_time():
     docs = note("".join(f"## H{n}\n\n![x](i{n}.png)\n\n" for n in range(5_000)), resolve=lambda s: (s, s))
     assert len(docs) == 5_000 and all(len(d.images) == 1 for d in docs)
     assert time.perf_counter() - start < 20
+
+
+def test_obsidian_links_show_their_text_and_embeds_are_images():
+    asked = []
+    (doc,) = note("See [[Cardiac cycle]] and [[Heart|the heart]]. ![[ecg.png]] ![[img/a b.png|300]] ![[c.png|Lead II]]\n",
+                  resolve=lambda src: asked.append(src) or (f"m-{len(asked)}.png", src))
+    inlines = doc.blocks[0].inlines
+    assert "".join(i.text for i in inlines if i.kind == "text") == "See Cardiac cycle and the heart.   "
+    assert not any(i.href for i in inlines)
+    assert [(i.text, i.src) for i in inlines if i.kind == "image"] == [("", "m-1.png"), ("", "m-2.png"),
+                                                                       ("Lead II", "m-3.png")]
+    assert asked == ["ecg.png", "img/a b.png", "c.png"]
+
+
+def test_quicktakes_answers_keep_double_brackets_as_text():
+    (block,) = blocks_of("See [[Cardiac cycle]].")
+    assert block.text == "See [[Cardiac cycle]]."
