@@ -24,6 +24,7 @@ from .generator import DEFAULT_BASE_URL, Options, card_id, plan
 from .media import Images
 from .model import CARD_KINDS, DEFAULT_KINDS, Card, Document
 from .parser import FORMATS, MAX_SIZE, read_documents
+from .render import inlines_html
 
 SUFFIXES = (".md", ".txt")
 DECK_FROM = ("subject", "folder", "none")
@@ -230,7 +231,7 @@ def _process(source: Source, options: BuildOptions) -> _Done:
         mtime = int(os.stat(path).st_mtime)
     except OSError:  # removed since it was read: what was read still builds
         mtime = 0
-    done = _Done(path, mtime=mtime, warnings=images.warnings, media=images.media)
+    done = _Done(path, mtime=mtime, warnings=images.warnings)
     if options.quality:
         done.figures = quality.Figures()
     for doc, chosen in zip(docs, planned):
@@ -239,8 +240,12 @@ def _process(source: Source, options: BuildOptions) -> _Done:
         fronts = [hashlib.blake2b(k.encode(), digest_size=16).digest() for k in keys]
         fingerprint = hashlib.blake2b(f"{doc.question}\x1f{doc.answer}".encode(), digest_size=12).hexdigest()
         done.docs.append(_Doc(doc.key, fingerprint, _deck(doc, name, options), cards, fronts))
-        if chosen.warning:
-            done.warnings.append(f"{path}: {chosen.warning}")
+        for card in cards:  # pack only what a card shows (a heading that made no card shows nothing)
+            for image in card.extra.get("images", ()) if doc.images else ():
+                done.media[image["file"]] = images.media[image["file"]]
+        if chosen.warning:  # a note's heading is named as in its key: notes/heart.md#cardiac-cycle
+            where = f"{path}#{doc.key.partition('#')[2]}" if doc.format == "markdown" and "#" in doc.key else path
+            done.warnings.append(f"{where}: {chosen.warning}")
         for card, key in zip(cards, keys):
             n = key.count(" ") + 1
             if n > LONG_FRONT_WORDS:
@@ -251,9 +256,15 @@ def _process(source: Source, options: BuildOptions) -> _Done:
 
 
 def _with_note_data(doc: Document, cards: list[Card]) -> list[Card]:
-    """A note's own tags on each of its cards, and in each card's JSON the images it shows."""
+    """A note's own tags on each of its cards, its images on one card at least, and in each card's JSON
+    the images it shows.
+
+    The images a note puts under a heading belong to its answer: when no card the generator made shows
+    one, it is added to the back of the document's Q&A card (else its first card), so that every image
+    packed is seen, and Anki's media check finds none unused."""
     if not doc.tags and not doc.images:
         return cards  # every QuickTakes document: its cards as they always were
+    cards = _show_images(doc, cards)
     out = []
     for card in cards:
         tags = card.tags + tuple(t for t in doc.tags if t not in card.tags)
@@ -262,6 +273,27 @@ def _with_note_data(doc: Document, cards: list[Card]) -> list[Card]:
         extra = {**card.extra, "images": shown} if shown else card.extra
         out.append(replace(card, tags=tags, extra=extra))
     return out
+
+
+def _show_images(doc: Document, cards: list[Card]) -> list[Card]:
+    """Cards with every image of the document on one of them at least (see _with_note_data)."""
+    if not cards or not doc.images:
+        return cards
+    html = "".join(c.context + c.front + c.back + c.details for c in cards)
+    unseen = {name for name, _ in doc.images if f'src="{name}"' not in html}
+    if not unseen:
+        return cards
+    images = []
+    for block in doc.blocks:
+        groups = [block.inlines] + [cell for row in block.rows for cell in row]
+        for inline in (i for group in groups for i in group):
+            if inline.kind == "image" and inline.src in unseen:
+                unseen.discard(inline.src)
+                images.append(inlines_html([inline]))
+    at = next((n for n, c in enumerate(cards) if c.kind == "qa"), 0)
+    cards = list(cards)
+    cards[at] = replace(cards[at], back=cards[at].back + f'<div class="qg-images">{"".join(images)}</div>')
+    return cards
 
 
 def _deck(doc: Document, name: str, options: BuildOptions) -> str:
