@@ -14,7 +14,7 @@ _API = {
     "OutputError": "errors", "ParseError": "errors", "QuizgenError": "errors",
     "Options": "generator", "generate": "generator",
     "Block": "model", "Card": "model", "Document": "model", "Inline": "model", "Section": "model", "Step": "model",
-    "parse": "parser", "read_file": "parser",
+    "parse": "parser", "read_file": "parser", "parse_documents": "parser", "read_documents": "parser",
     "BuildOptions": "pipeline", "Report": "pipeline", "build": "pipeline", "check": "pipeline",
     "load_cards": "pipeline",
 }

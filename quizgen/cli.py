@@ -16,7 +16,7 @@ from .exporters.anki import DEFAULT_DECK
 from .exporters.json import schema_text
 from .generator import DEFAULT_BASE_URL
 from .model import CARD_KINDS, DEFAULT_KINDS
-from .parser import MAX_SIZE
+from .parser import FORMATS, MAX_SIZE
 
 PROGRESS_FROM = 500
 """Show a progress bar (on a terminal) from this many files: smaller builds take under a second."""
@@ -69,6 +69,9 @@ def _common(f):
                           f"[default: {','.join(DEFAULT_KINDS)}].")(f)
     f = click.option("--strict", is_flag=True, help="Any skipped input fails the build; nothing is written.")(f)
     f = click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")(f)
+    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
+                     help="Input format: auto tells QuickTakes documents (front matter with question and "
+                          "answer) from Markdown notes (any other .md) per file.")(f)
     return f
 
 
@@ -109,7 +112,7 @@ def _report_lines(report: pipeline.Report, quiet: bool, warnings: bool) -> None:
     if not quiet:
         for line in report.merged:
             click.echo(_one_line(line), err=True)
-        for line in report.warnings if warnings else [w for w in report.warnings if " id " in w]:
+        for line in report.warnings if warnings else [w for w in report.warnings if " id " in w or ": image " in w]:
             click.echo(_one_line(f"warning: {line}"), err=True)
 
 
@@ -128,14 +131,17 @@ def cli():
 @click.option("--orphans", metavar="FILE", callback=_orphans,
               help="Write the Anki search for the notes of documents gone since the last build to FILE "
                    "(.apkg, .txt and .tsv outputs).")
+@click.option("--deck-from", type=click.Choice(pipeline.DECK_FROM), default="subject", show_default=True,
+              help="Subdecks: by subject (a note's deck or subject field), by input subfolder, or none.")
 @_common
-def build(paths, output, deck, orphans, kinds, base_url, max_size, jobs, strict, quiet):
-    """Build a deck from documents (folders are read recursively)."""
+def build(paths, output, deck, orphans, deck_from, kinds, base_url, max_size, jobs, strict, quiet, fmt):
+    """Build a deck from documents and Markdown notes (folders are read recursively)."""
     if orphans and format_for(output) not in pipeline.PREVIOUS:
         raise click.UsageError("--orphans needs an .apkg, .txt or .tsv output (the formats whose notes carry "
                                "their document's tag)")
     options = pipeline.BuildOptions(kinds=kinds, deck=deck.strip() or DEFAULT_DECK, base_url=base_url,
-                                    max_size=max_size, jobs=jobs, strict=strict, orphans=orphans or "")
+                                    max_size=max_size, jobs=jobs, strict=strict, orphans=orphans or "",
+                                    fmt=fmt, deck_from=deck_from)
     update, close = _progress(quiet)
     try:
         try:
@@ -161,10 +167,10 @@ def build(paths, output, deck, orphans, kinds, base_url, max_size, jobs, strict,
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--report", "show_report", is_flag=True, help="Print card-quality figures for the whole input.")
 @_common
-def check(paths, show_report, kinds, base_url, max_size, jobs, strict, quiet):
+def check(paths, show_report, kinds, base_url, max_size, jobs, strict, quiet, fmt):
     """Parse and generate without writing: problems, warnings and (with --report) quality figures."""
     options = pipeline.BuildOptions(kinds=kinds, base_url=base_url, max_size=max_size, jobs=jobs,
-                                    quality=show_report)
+                                    quality=show_report, fmt=fmt)
     try:
         report = pipeline.check(paths, options)
     except QuizgenError as e:

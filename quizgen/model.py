@@ -20,7 +20,7 @@ class Inline:
     build, and a build makes hundreds of these per document (the same goes for Card)."""
 
     kind: str
-    """text | code | math | math_display | break"""
+    """text | code | math | math_display | break | image (a Markdown note's local image)"""
     text: str
     """the run's characters, exactly as written in the source (unescaped)"""
     strong: bool = False
@@ -29,6 +29,12 @@ class Inline:
     """inside *emphasis*"""
     href: str = ""
     """the link target when the run sits inside a safe (http/https/mailto) link"""
+    mark: bool = False
+    """inside ==highlighted text== of a Markdown note: a deletion the author asked for (never set in
+    QuickTakes answers, where '==' stays text)"""
+    src: str = ""
+    """kind 'image': the packed media file name the card shows ('' when the image was not packed; `text`
+    is its alt text either way)"""
 
 
 @dataclass(slots=True, frozen=True)
@@ -82,7 +88,7 @@ class Section:
 
 @dataclass(slots=True, frozen=True)
 class Document:
-    """One QuickTakes document, parsed and checked."""
+    """One QuickTakes document, or one heading of a Markdown note, parsed and checked."""
 
     key: str
     """stable key of everything generated from it: the `id` field (made unique by the pipeline)"""
@@ -114,6 +120,16 @@ class Document:
     """ids of related documents"""
     answer: str = ""
     """the answer's Markdown with real newlines"""
+    tags: tuple[str, ...] = ()
+    """a Markdown note's own Anki tags (front matter `tags`), without spaces"""
+    deck: str = ""
+    """the deck a Markdown note's front matter names (`deck`), below the root; '' to go by subject"""
+    images: tuple[tuple[str, str], ...] = ()
+    """(media file name, image path relative to the input folder) of every image packed for it, in order"""
+    title: str = ""
+    """a Markdown note's title ('' for QuickTakes documents, which are one question each)"""
+    format: str = "quicktakes"
+    """quicktakes | markdown: which reader made it"""
 
 
 @dataclass(slots=True)

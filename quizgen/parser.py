@@ -6,10 +6,11 @@ real CommonMark parser's event stream (pyromark), flattened into Blocks of Inlin
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pyromark
 import yaml
@@ -23,10 +24,17 @@ try:  # the C loader is ~10x faster; the pure-Python one is just as safe
 except AttributeError:  # pragma: no cover - only where libyaml is missing
     _SafeLoader = yaml.SafeLoader
 
+Resolver = Callable[[str], tuple[str, str]]
+"""resolve(image path as written in a note) -> (media file name, path relative to the input folder)."""
+
 MAX_SIZE = 1_000_000
 """Default size limit in bytes: real documents are 3-15 kB, so 1 MB is far past any of them."""
 
 _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_MATH
+_NOTE_OPTIONS = _OPTIONS | pyromark.Options.ENABLE_WIKILINKS
+"""Notes also read Obsidian's [[links]] (shown as their text) and ![[image.png]] embeds."""
+_WIKI_SIZE = re.compile(r"\d+(?:x\d+)?")
+"""The '|300' or '|300x200' of an Obsidian embed: a display size, not alt text."""
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """Control characters (tab and newlines aside): never text, and harmful downstream (\\x1f is Anki's
@@ -53,7 +61,20 @@ _SPACED_MATH = re.compile(r"\$(?<![^\s(\[]\$)[ \t]+([^$\n]*?[^$\s])[ \t]+\$(?![$
 
 
 def read_file(path: str, max_size: int = MAX_SIZE) -> Document:
-    """Read and parse one file; every problem becomes a ParseError naming the file."""
+    """Read and parse one QuickTakes file; every problem becomes a ParseError naming the file."""
+    return parse(_read(path, max_size), path)
+
+
+def read_documents(path: str, max_size: int = MAX_SIZE, *, fmt: str = "auto", name: str = "",
+                   resolve: Resolver | None = None) -> list[Document]:
+    """Read one file of either format: a QuickTakes document, or every document of a Markdown note.
+    `name` is the path the note is keyed by (relative to the folder given; its file name by default) and
+    `resolve` packs its local images (see parse_documents)."""
+    return parse_documents(_read(path, max_size), path, fmt=fmt, name=name, resolve=resolve)
+
+
+def _read(path: str, max_size: int) -> bytes:
+    """The file's bytes, within the size limit."""
     try:
         size = os.path.getsize(path)
         if size > max_size:
@@ -64,13 +85,39 @@ def read_file(path: str, max_size: int = MAX_SIZE) -> Document:
         raise ParseError(path, f"cannot read file: {e.strerror or e}") from None
     if len(data) > max_size:  # it grew after it was measured
         raise ParseError(path, f"file is over the {max_size:,}-byte limit (raise it with --max-size)")
-    return parse(data, path)
+    return data
 
 
 def parse(data: bytes, path: str = "<document>") -> Document:
     """Parse the bytes of one document."""
     text = _decode(data, path)
     return _document(_front_matter(text, path), path)
+
+
+FORMATS = ("auto", "quicktakes", "markdown")
+"""What --format accepts: auto tells the two apart per file."""
+
+
+def parse_documents(data: bytes, path: str = "<document>", *, fmt: str = "auto", name: str = "",
+                    resolve: Resolver | None = None) -> list[Document]:
+    """The documents of one file. With fmt 'auto', a file whose front matter holds a `question` or an
+    `answer` (or any file not ending in .md) is a QuickTakes document, read exactly as parse() reads it;
+    any other .md file is a Markdown note, with or without front matter.
+
+    `resolve(src)` is called for each local image of a note, with its path as written, and returns
+    (media file name, path relative to the input folder), or ('', '') when it is not packed. Without
+    it no image is packed (its alt text stays)."""
+    text = _decode(data, path)
+    if fmt == "quicktakes" or (fmt == "auto" and not path.lower().endswith(".md")):
+        return [_document(_front_matter(text, path), path)]
+    if text.split("\n", 1)[0].strip() == "---":
+        fields, end = _front_matter_end(text, path)
+        body = text.split("\n", end + 1)[end + 1] if text.count("\n") > end else ""
+    else:
+        fields, body = {}, text
+    if fmt == "auto" and ("question" in fields or "answer" in fields):
+        return [_document(fields, path)]
+    return note_documents(fields, body, path, name, resolve)
 
 
 def _decode(data: bytes, path: str) -> str:
@@ -87,6 +134,11 @@ def _decode(data: bytes, path: str) -> str:
 
 def _front_matter(text: str, path: str) -> dict:
     """Split off and load the YAML block between the first two '---' lines."""
+    return _front_matter_end(text, path)[0]
+
+
+def _front_matter_end(text: str, path: str) -> tuple[dict, int]:
+    """(the front matter's fields, the number of its closing line, counted from 0)."""
     lines = text.split("\n")
     if lines[0].strip() != "---":
         raise ParseError(path, "no YAML front matter (the file must start with a '---' line)", 1)
@@ -106,7 +158,7 @@ def _front_matter(text: str, path: str) -> dict:
         raise ParseError(path, f"YAML error: {message}") from None
     if not isinstance(fields, dict):
         raise ParseError(path, f"front matter is {_kind(fields)}, not a mapping of fields", 2)
-    return fields
+    return fields, end
 
 
 # ---------------------------------------------------------------------------------------------- fields
@@ -164,6 +216,151 @@ def _document(fields: dict, path: str) -> Document:
         related=_related(fields),
         answer=answer,
     )
+
+
+# ---------------------------------------------------------------------------------------------- notes
+
+
+def note_documents(fields: dict, body: str, path: str, name: str = "",
+                   resolve: Resolver | None = None) -> list[Document]:
+    """A Markdown note's Documents: one per heading with text under it, asked by the heading.
+
+    A heading's answer is its own text, down to the next heading of any level: a subheading is a
+    document of its own (its question names the headings above it), so each fact is in exactly one
+    document and makes its cards once, and editing one section changes only that section's cards.
+    Text before the first heading, and the text under a note's single top `#` heading (its title), is
+    asked by the note's title; a note without headings is one document asked by its title.
+
+    Keys: the front matter's `id`, or else `name` (the path relative to the folder given), then '#' and
+    the slugs of the heading and those above it: reordering headings keeps every key.
+    """
+    base = _note_base(fields, path, name)
+    common = _note_fields(fields, path)
+    raw = body.encode("utf-8")
+    walker = _Walker(note=True, resolve=resolve)
+    blocks = walker.walk_note(pyromark.events_with_range(body, options=_NOTE_OPTIONS))
+    heads = walker.headings
+    tops = [h for h in heads if h[1] == 1]
+    title_head = heads[0] if heads and heads[0][1] == 1 and len(tops) == 1 else None
+    title = (common.pop("title") or (_heading_text(blocks[tops[0][0]]) if tops else "")
+             or _title_from_name(name or path))
+    ends = [h[0] for h in heads[1:]] + [len(blocks)]
+    offsets = [h[2] for h in heads] + [len(raw)]
+    images = walker.images
+    at = [i for i, _, _ in images]  # in block order, as the walker met them
+
+    def document(key: str, question: str, ranges: list[tuple[int, int]], answer: tuple[int, int]) -> Document:
+        own = tuple(b for a, z in ranges for b in blocks[a:z])
+        pics = tuple((n, r) for a, z in ranges
+                     for _, n, r in images[bisect.bisect_left(at, a):bisect.bisect_left(at, z)])
+        return _note_document(key, path, question, own, raw[answer[0]:answer[1]].decode("utf-8", "replace"),
+                              title, pics, common)
+
+    docs = []
+    first = heads[0][0] if heads else len(blocks)
+    ranges, answer_end = [(0, first)], offsets[0]
+    if title_head:
+        ranges.append((title_head[0] + 1, ends[0]))
+        answer_end = offsets[1]
+    if any(b for a, z in ranges for b in blocks[a:z]):
+        docs.append(document(base, title, ranges, (0, answer_end)))
+    stack: list[tuple[int, str, str]] = []  # (level, question text, slug) of the headings above
+    used: dict[tuple[str, ...], set[str]] = {}
+    for n, (index, level, offset) in enumerate(heads):
+        if title_head and n == 0:
+            continue
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        text = _heading_text(blocks[index])
+        parents = tuple(slug for _, _, slug in stack)
+        slug = base_slug = _slug(blocks[index].text)
+        taken = used.setdefault(parents, set())
+        n_same = 1
+        while slug in taken:  # a second heading of the same name under the same parent
+            n_same += 1
+            slug = f"{base_slug}-{n_same}"
+        taken.add(slug)
+        question = text if not stack or text.rstrip().endswith("?") else " › ".join([t for _, t, _ in stack] + [text])
+        stack.append((level, text, slug))
+        if index + 1 < ends[n]:
+            docs.append(document(f"{base}#{'/'.join(parents + (slug,))}", question, [(index + 1, ends[n])],
+                                 (offset, offsets[n + 1])))
+    if not docs:
+        raise ParseError(path, "no text to make cards from (a note needs text under a heading, or any text)")
+    return docs
+
+
+def _note_document(key: str, path: str, question: str, blocks: tuple[Block, ...], answer: str, title: str,
+                   images: tuple[tuple[str, str], ...], common: dict) -> Document:
+    return Document(
+        key=key, path=path, question=_one_line(question), subject=common["subject"], blocks=blocks,
+        sections=_sections(blocks), lead=_lead(blocks), summary=_summary(blocks), bold_terms=bold_terms(blocks),
+        url=common["url"], date=common["date"], answer=answer.strip(), tags=common["tags"], deck=common["deck"],
+        images=images, title=title, format="markdown",
+    )
+
+
+def _note_fields(fields: dict, path: str) -> dict:
+    """What a note's optional front matter says about all its documents."""
+    deck = "::".join(p for p in (_one_line(x) for x in _text_field(fields, "deck", path).split("::")) if p)
+    subject = _text_field(fields, "subject", path) or deck.rpartition("::")[2]
+    return {"title": _one_line(_text_field(fields, "title", path)), "subject": normalise_subject(subject),
+            "deck": deck, "tags": split_tags(fields.get("tags"), path), "url": _text_field(fields, "url", path),
+            "date": _text_field(fields, "date", path)}
+
+
+def split_tags(value, path: str = "<document>") -> tuple[str, ...]:
+    """Front matter `tags` (a list, or text split on commas) as Anki tags: spaces become '_', an
+    Obsidian-style leading '#' goes, repeats go."""
+    if value is None:
+        return ()
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        parts = str(value).split(",")
+    elif isinstance(value, list):
+        parts = [str(v) for v in value if isinstance(v, (str, int, float)) and not isinstance(v, bool)]
+    else:
+        raise ParseError(path, f"'tags' must be a list or comma-separated text, not {_kind(value)}")
+    seen, out = set(), []
+    for part in parts:
+        tag = "_".join(_one_line(part).lstrip("#").replace('"', "").split())
+        if tag and fold(tag) not in seen:
+            seen.add(fold(tag))
+            out.append(tag)
+    return tuple(out)
+
+
+def _note_base(fields: dict, path: str, name: str) -> str:
+    """What a note's keys start with: its `id`, else its path relative to the folder given."""
+    if fields.get("id") is not None and str(fields.get("id")).strip():
+        return _key(fields, path)
+    return (name or os.path.basename(path)).replace(os.sep, "/")
+
+
+def _title_from_name(name: str) -> str:
+    """'cardiac_cycle-notes.md' -> 'cardiac cycle notes'."""
+    stem = os.path.splitext(os.path.basename(name))[0]
+    return " ".join(stem.replace("_", " ").replace("-", " ").split()) or stem
+
+
+def _heading_text(block: Block) -> str:
+    """A heading as question text: math and code keep their Markdown delimiters (the question is Markdown)."""
+    out = []
+    for i in block.inlines:
+        if i.kind == "math":
+            out.append(f"${i.text}$")
+        elif i.kind == "code":
+            out.append(f"`{i.text}`")
+        elif i.kind != "image":
+            out.append(i.text)
+    return _one_line("".join(out))
+
+
+_SLUG_DROP = re.compile(r"[^\w]+")
+
+
+def _slug(text: str) -> str:
+    """A heading's key: lower case words joined by '-' ('section' when nothing is left)."""
+    return _SLUG_DROP.sub("-", fold(text)).strip("-_") or "section"
 
 
 def _key(fields: dict, path: str) -> str:
@@ -320,7 +517,13 @@ _RUN_KINDS = {"Text": "text", "Html": "text", "InlineHtml": "text", "Code": "cod
 class _Walker:
     """Turns pyromark's event stream into flat Blocks. One instance per answer; no state survives it."""
 
-    def __init__(self):
+    def __init__(self, note: bool = False, resolve: Resolver | None = None):
+        self.note = note  # a Markdown note: ==marks== and images are read (QuickTakes answers keep them as text)
+        self.resolve = resolve
+        self.image: list | None = None  # [destination, alt text runs] inside a note's image
+        self.images: list[tuple[int, str, str]] = []  # (block index, media name, relative path) packed
+        self.headings: list[tuple[int, int, int]] = []  # (block index, level, source offset) of a note
+        self.level = self.offset = self.heading_at = 0
         self.blocks: list[Block] = []
         self.lists: list[list] = []  # [ordered, next number]
         self.items: list[list] = []  # [own text done, number, ordered]
@@ -337,6 +540,9 @@ class _Walker:
         if self.code is not None:
             self.code.append(text)
             return
+        if self.image is not None:  # a note's image: its text is the alt text
+            self.image[1].append(text)
+            return
         buf = self.buf
         if buf is None:
             if self.row is not None:  # a table cell's text, kept by the cell
@@ -346,6 +552,24 @@ class _Walker:
                 buf = self.buf
         buf.append(Inline(kind, text, self.strong > 0, self.em > 0, self.links[-1] if self.links else ""))
 
+    def add_image(self) -> None:
+        """The image just closed: a remote one stays a link, a local one is packed (when it can be)."""
+        (dest, alt, wiki), self.image = self.image, None
+        alt, dest = _one_line("".join(alt)), dest.strip()
+        if wiki and (alt == dest or _WIKI_SIZE.fullmatch(alt)):
+            alt = ""
+        if dest.lower().startswith(("http://", "https://")):
+            self.links.append(safe_href(dest))
+            self.add("text", alt or dest)
+            self.links.pop()
+            return
+        name, rel = self.resolve(dest) if self.resolve and dest else ("", "")
+        self.add("image", alt)  # opens the block as any text would
+        last = self.buf[-1]
+        self.buf[-1] = Inline("image", last.text, last.strong, last.em, last.href, False, name)
+        if name:
+            self.images.append((len(self.blocks), name, rel))
+
     def open(self, kind: str) -> None:
         self.flush()
         self.buf, self.kind = [], kind
@@ -354,9 +578,11 @@ class _Walker:
         buf, self.buf = self.buf, None
         if self.items and self.kind == "item":
             self.items[-1][0] = True
-        if not buf or not any(i.text.strip() for i in buf):
+        if not buf or not any(i.text.strip() or i.kind == "image" for i in buf):
             return
-        inlines = _strip(buf)
+        inlines = _strip(_marks(buf) if self.note else buf)
+        if self.kind == "heading" and self.note:
+            self.headings.append((len(self.blocks), self.level, self.heading_at))
         if self.kind == "item":
             _, number, ordered = self.items[-1]
             self.blocks.append(Block("item", inlines, depth=len(self.lists), ordered=ordered, number=number))
@@ -373,6 +599,9 @@ class _Walker:
             self.strong += 1
         elif name == "Heading":
             self.open("heading")
+            if self.note:
+                self.level = int(str(arg.get("level", "H1"))[1:] or 1) if isinstance(arg, dict) else 1
+                self.heading_at = self.offset
         elif name == "List":
             self.flush()
             if self.items:
@@ -400,6 +629,9 @@ class _Walker:
             self.buf = []
         elif name in ("BlockQuote", "HtmlBlock"):
             self.flush()
+        elif name == "Image" and self.note:
+            self.image = [arg.get("dest_url", "") if isinstance(arg, dict) else "", [],
+                          isinstance(arg, dict) and isinstance(arg.get("link_type"), dict)]  # ![[wiki embed]]
 
     def end(self, tag) -> None:
         name = tag if isinstance(tag, str) else next(iter(tag))
@@ -428,8 +660,11 @@ class _Walker:
                 self.blocks.append(Block("code", code=code.rstrip("\n"), depth=len(self.lists)))
         elif name == "TableCell":
             if self.row is not None:
-                self.row.append(_strip(self.buf or []))
+                self.row.append(_strip(_marks(self.buf or []) if self.note else self.buf or []))
             self.buf = None
+        elif name == "Image":
+            if self.image is not None:
+                self.add_image()
         elif name in ("TableHead", "TableRow"):
             if self.table is not None and self.row is not None:
                 self.table.append(tuple(self.row))
@@ -463,6 +698,61 @@ class _Walker:
         self.flush()
         return tuple(self.blocks)
 
+    def walk_note(self, events: Iterable) -> tuple[Block, ...]:
+        """walk() over (event, range) pairs, keeping where each heading starts in the source."""
+        def events_only():
+            for event, where in events:
+                self.offset = where["start"]
+                yield event
+        return self.walk(events_only())
+
+
+_MARK = re.compile(r"(?<!=)==(?!=)")
+
+
+def _marks(inlines: list[Inline]) -> list[Inline]:
+    """A note's ==highlighted text==: the runs between a pair of '==' get mark=True, the '==' go.
+
+    As in Obsidian, an opening '==' is followed by a non-space and a closing one follows a non-space;
+    the pair may enclose bold, math or code, and only '==' in text runs count (never in code or math)."""
+    if not any(i.kind == "text" and "==" in i.text for i in inlines):
+        return inlines
+    text = "".join([i.text for i in inlines])
+    delims, pos = [], 0
+    for inline in inlines:
+        if inline.kind == "text":
+            delims += [pos + m.start() for m in _MARK.finditer(inline.text)]
+        pos += len(inline.text)
+    pairs, opening = [], None
+    for d in delims:
+        before, after = text[d - 1:d] if d else "", text[d + 2:d + 3]
+        if opening is not None and before and not before.isspace() and d > opening + 2:
+            pairs.append((opening, d))
+            opening = None
+        elif after and not after.isspace():
+            opening = d
+    if not pairs:
+        return inlines
+    starts, states = [0], [""]  # where each stretch of the text starts, and what it is
+    for o, c in pairs:
+        starts += [o, o + 2, c, c + 2]
+        states += ["delimiter", "mark", "delimiter", ""]
+    out, pos = [], 0
+    for inline in inlines:
+        start, end = pos, pos + len(inline.text)
+        pos = end
+        if inline.kind == "text":
+            bounds = [start] + starts[bisect.bisect_right(starts, start):bisect.bisect_left(starts, end)] + [end]
+        else:
+            bounds = [start, end]
+        for a, b in zip(bounds, bounds[1:]):
+            state = states[bisect.bisect_right(starts, a) - 1]
+            if state == "delimiter" and inline.kind == "text":
+                continue
+            out.append(Inline(inline.kind, inline.text[a - start:b - start], inline.strong, inline.em, inline.href,
+                              state == "mark", inline.src))
+    return out
+
 
 def _strip(inlines: list[Inline]) -> tuple[Inline, ...]:
     """Drop the whitespace a block opens and closes with (it would show as stray spaces).
@@ -487,12 +777,17 @@ def _strip(inlines: list[Inline]) -> tuple[Inline, ...]:
 
 
 def _with_text(inline: Inline, text: str) -> Inline:
-    return Inline(inline.kind, text, inline.strong, inline.em, inline.href)
+    return Inline(inline.kind, text, inline.strong, inline.em, inline.href, inline.mark, inline.src)
 
 
 def blocks_of(markdown: str) -> tuple[Block, ...]:
     """The answer's Markdown as a flat tuple of Blocks."""
     return _Walker().walk(pyromark.events(markdown, options=_OPTIONS))
+
+
+def note_blocks(markdown: str, resolve: Resolver | None = None) -> tuple[Block, ...]:
+    """A Markdown note's text as Blocks, ==marks== and images read (see parse_documents for `resolve`)."""
+    return _Walker(note=True, resolve=resolve).walk(pyromark.events(markdown, options=_NOTE_OPTIONS))
 
 
 def strong_runs(inlines: Iterable[Inline]) -> list[tuple[int, int, str]]:

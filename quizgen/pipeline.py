@@ -19,11 +19,16 @@ from . import quality, signals
 from .errors import OutputError, ParseError, QuizgenError
 from .exporters import anki, atomic_path, format_for, notes, text
 from .exporters import json as json_exporter
+from . import media as media_files
 from .generator import DEFAULT_BASE_URL, Options, card_id, plan
-from .model import CARD_KINDS, DEFAULT_KINDS, Card
-from .parser import MAX_SIZE, read_file
+from .media import Images
+from .model import CARD_KINDS, DEFAULT_KINDS, Card, Document
+from .parser import FORMATS, MAX_SIZE, read_documents
+from .render import inlines_html
 
 SUFFIXES = (".md", ".txt")
+DECK_FROM = ("subject", "folder", "none")
+"""What --deck-from accepts: a document's subject (or a note's `deck`), its subfolder, or the root deck only."""
 """What a document's file name ends with (case-insensitive)."""
 
 PARALLEL_FROM = 64
@@ -58,6 +63,16 @@ class BuildOptions:
     """every candidate fact becomes a card, with no budget (generator.Options.everything)"""
     orphans: str = ""
     """a file to write the Anki search for the notes of documents gone since the last build ('' for none)"""
+    fmt: str = "auto"
+    """input format: auto (per file), quicktakes or markdown (parser.FORMATS)"""
+    deck_from: str = "subject"
+    """how cards are filed into decks below the root (DECK_FROM)"""
+
+    def __post_init__(self):
+        if self.fmt not in FORMATS:
+            raise QuizgenError(f"unknown format {self.fmt!r} (choose from {', '.join(FORMATS)})")
+        if self.deck_from not in DECK_FROM:
+            raise QuizgenError(f"unknown --deck-from {self.deck_from!r} (choose from {', '.join(DECK_FROM)})")
 
 
 @dataclass(slots=True)
@@ -67,7 +82,7 @@ class Report:
     found: int = 0
     """document files found"""
     read: int = 0
-    """documents used"""
+    """documents used (a Markdown note is a document per heading)"""
     merged: list[str] = field(default_factory=list)
     """documents skipped because an identical one was already read (one line each)"""
     skipped: list[str] = field(default_factory=list)
@@ -156,11 +171,22 @@ def _ignored(name: str) -> bool:
     return name.startswith((".", "#", "~$")) or name.endswith(("~", ".bak", ".swp", ".swo", ".orig", ".tmp"))
 
 
+Source = tuple[str, str, str]
+"""(file path as found, the folder it was found under, its path relative to that folder with '/')."""
+
+
 def find_files(paths: Iterable[str | os.PathLike]) -> tuple[list[str], list[str]]:
     """(document files in a stable order, `path: problem` lines for what cannot be looked at).
 
     Folders are read recursively; a file named on the command line is taken whatever its suffix.
     """
+    sources, problems = find_sources(paths)
+    return [path for path, _, _ in sources], problems
+
+
+def find_sources(paths: Iterable[str | os.PathLike]) -> tuple[list[Source], list[str]]:
+    """find_files, with each file's folder and its name relative to it: a note is keyed by that name, and
+    its images are packed only from inside that folder (a file named by itself: its own folder)."""
     found, problems, seen = [], [], set()
     for top in map(os.fspath, paths):
         if os.path.isdir(top):
@@ -174,11 +200,11 @@ def find_files(paths: Iterable[str | os.PathLike]) -> tuple[list[str], list[str]
                         problems.append(f"{path}: broken symbolic link")
                     elif os.path.isfile(path) and path not in seen:
                         seen.add(path)
-                        found.append(path)
+                        found.append((path, top, os.path.relpath(path, top).replace(os.sep, "/")))
         elif os.path.isfile(top):
             if top not in seen:
                 seen.add(top)
-                found.append(top)
+                found.append((top, os.path.dirname(top) or os.curdir, os.path.basename(top)))
         elif os.path.islink(top):
             problems.append(f"{top}: broken symbolic link")
         elif os.path.exists(top):  # a pipe, socket or device: reading it could block or never end
@@ -192,50 +218,124 @@ def find_files(paths: Iterable[str | os.PathLike]) -> tuple[list[str], list[str]
 
 
 @dataclass(slots=True)
+class _Doc:
+    """One document's share of a file's results."""
+
+    key: str
+    fingerprint: str
+    deck: str
+    """the full deck name its cards go to"""
+    cards: list[Card]
+    fronts: list[bytes]
+    """a digest of each card's front, for the deck-wide duplicate check"""
+
+
+@dataclass(slots=True)
 class _Done:
-    """What a worker hands back for one file."""
+    """What a worker hands back for one file (a QuickTakes file is one document, a note one per heading)."""
 
     path: str
-    key: str = ""
-    fingerprint: str = ""
+    docs: list[_Doc] = field(default_factory=list)
     mtime: int = 0
-    cards: list[Card] = field(default_factory=list)
-    fronts: list[bytes] = field(default_factory=list)
-    """a digest of each card's front, for the deck-wide duplicate check"""
     error: str = ""
     warnings: list[str] = field(default_factory=list)
     figures: quality.Figures | None = None
+    media: dict[str, str] = field(default_factory=dict)
+    """media name -> image file to pack"""
 
 
-def _process(path: str, options: BuildOptions) -> _Done:
+def _process(source: Source, options: BuildOptions) -> _Done:
     """Parse and generate one file; never raises for a bad document."""
+    path, root, name = source
+    images = Images(path, root)
     try:
-        doc = read_file(path, options.max_size)
-        chosen = plan(doc, Options(kinds=options.kinds, base_url=options.base_url, everything=options.everything))
-        cards = chosen.cards
+        docs = read_documents(path, options.max_size, fmt=options.fmt, name=name, resolve=images)
+        generator = Options(kinds=options.kinds, base_url=options.base_url, everything=options.everything)
+        planned = [plan(doc, generator) for doc in docs]
     except ParseError as e:
         return _Done(path, error=str(e))
     except RecursionError:
         return _Done(path, error=f"{path}: the document is nested too deeply to read")
     except Exception as e:  # a bug of ours met on this document: it costs this file, never the build
         return _Done(path, error=f"{path}: could not make cards (internal error: {type(e).__name__}: {e})")
-    fingerprint = hashlib.blake2b(f"{doc.question}\x1f{doc.answer}".encode(), digest_size=12).hexdigest()
     try:
         mtime = int(os.stat(path).st_mtime)
     except OSError:  # removed since it was read: what was read still builds
         mtime = 0
-    keys = quality.front_keys(cards)
-    fronts = [hashlib.blake2b(k.encode(), digest_size=16).digest() for k in keys]
-    done = _Done(path, doc.key, fingerprint, mtime, cards, fronts)
-    if chosen.warning:
-        done.warnings.append(f"{path}: {chosen.warning}")
-    for card, key in zip(cards, keys):
-        n = key.count(" ") + 1
-        if n > LONG_FRONT_WORDS:
-            done.warnings.append(f"{path}: long {card.kind} card ({n} words on the front)")
+    done = _Done(path, mtime=mtime, warnings=images.warnings)
     if options.quality:
-        done.figures = quality.measure(doc, cards, chosen)
+        done.figures = quality.Figures()
+    for doc, chosen in zip(docs, planned):
+        cards = _with_note_data(doc, chosen.cards)
+        keys = quality.front_keys(cards)
+        fronts = [hashlib.blake2b(k.encode(), digest_size=16).digest() for k in keys]
+        fingerprint = hashlib.blake2b(f"{doc.question}\x1f{doc.answer}".encode(), digest_size=12).hexdigest()
+        done.docs.append(_Doc(doc.key, fingerprint, _deck(doc, name, options), cards, fronts))
+        for card in cards:  # pack only what a card shows (a heading that made no card shows nothing)
+            for image in card.extra.get("images", ()) if doc.images else ():
+                done.media[image["file"]] = images.media[image["file"]]
+        if chosen.warning:  # a note's heading is named as in its key: notes/heart.md#cardiac-cycle
+            where = f"{path}#{doc.key.partition('#')[2]}" if doc.format == "markdown" and "#" in doc.key else path
+            done.warnings.append(f"{where}: {chosen.warning}")
+        for card, key in zip(cards, keys):
+            n = key.count(" ") + 1
+            if n > LONG_FRONT_WORDS:
+                done.warnings.append(f"{path}: long {card.kind} card ({n} words on the front)")
+        if done.figures is not None:
+            done.figures.add(quality.measure(doc, cards, chosen))
     return done
+
+
+def _with_note_data(doc: Document, cards: list[Card]) -> list[Card]:
+    """A note's own tags on each of its cards, its images on one card at least, and in each card's JSON
+    the images it shows.
+
+    The images a note puts under a heading belong to its answer: when no card the generator made shows
+    one, it is added to the back of the document's Q&A card (else its first card), so that every image
+    packed is seen, and Anki's media check finds none unused."""
+    if not doc.tags and not doc.images:
+        return cards  # every QuickTakes document: its cards as they always were
+    cards = _show_images(doc, cards)
+    out = []
+    for card in cards:
+        tags = card.tags + tuple(t for t in doc.tags if t not in card.tags)
+        html = card.context + card.front + card.back + card.details
+        shown = [{"file": name, "path": rel} for name, rel in doc.images if f'src="{name}"' in html]
+        extra = {**card.extra, "images": shown} if shown else card.extra
+        out.append(replace(card, tags=tags, extra=extra))
+    return out
+
+
+def _show_images(doc: Document, cards: list[Card]) -> list[Card]:
+    """Cards with every image of the document on one of them at least (see _with_note_data)."""
+    if not cards or not doc.images:
+        return cards
+    html = "".join(c.context + c.front + c.back + c.details for c in cards)
+    unseen = {name for name, _ in doc.images if f'src="{name}"' not in html}
+    if not unseen:
+        return cards
+    images = []
+    for block in doc.blocks:
+        groups = [block.inlines] + [cell for row in block.rows for cell in row]
+        for inline in (i for group in groups for i in group):
+            if inline.kind == "image" and inline.src in unseen:
+                unseen.discard(inline.src)
+                images.append(inlines_html([inline]))
+    at = next((n for n, c in enumerate(cards) if c.kind == "qa"), 0)
+    cards = list(cards)
+    cards[at] = replace(cards[at], back=cards[at].back + f'<div class="qg-images">{"".join(images)}</div>')
+    return cards
+
+
+def _deck(doc: Document, name: str, options: BuildOptions) -> str:
+    """The full deck name of a document's cards, by --deck-from."""
+    root = options.deck
+    if options.deck_from == "folder":
+        folders = [part.replace("::", ":").strip() for part in name.split("/")[:-1]]
+        return "::".join([root] + [f for f in folders if f]) if root else "::".join(f for f in folders if f)
+    if options.deck_from == "none":
+        return root or anki.DEFAULT_DECK
+    return anki.deck_name(root, doc.deck or doc.subject)
 
 
 def _results(files: Sequence[str], options: BuildOptions) -> Iterator[_Done]:
@@ -307,17 +407,20 @@ def _work(chunks: list[Sequence[str]], options: BuildOptions, send) -> None:
 
 def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Report,
           mtimes: dict[str, int] | None = None, progress: Progress | None = None,
+          decks: dict[str, str] | None = None, media: dict[str, str] | None = None,
           exclude: str | None = None) -> Iterator[Card]:
     """Every card of the inputs, in a fixed order, filling `report` as it goes (and calling
-    `progress("read", documents done, documents found)` after each file).
+    `progress("read", files done, files found)` after each file). `mtimes`, `decks` and `media`, when
+    given, are filled too: document key -> source file time and full deck name; media name -> file.
 
     Duplicates are settled here, in file order: an identical document is merged, a different one that
     reuses an id gets card ids of its own, and a card whose front another card already has is dropped.
     `exclude` is a file never read as a document (the output: a .txt deck beside its sources).
     """
-    files, problems = find_files(paths)
+    files, problems = find_sources(paths)
     if exclude:
-        files = [f for f in files if os.path.abspath(f) != os.path.abspath(exclude)]
+        files = [f for f in files if os.path.abspath(f[0]) != os.path.abspath(exclude)]
+    media_files.forget()
     report.found = len(files)
     report.skipped.extend(problems)
     keys: dict[str, tuple[str, str]] = {}
@@ -330,33 +433,41 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
         if done.error:
             report.skipped.append(done.error)
             continue
-        if done.fingerprint in fingerprints:
-            report.merged.append(f"{done.path}: same document as {fingerprints[done.fingerprint]} (merged)")
-            continue
-        fingerprints[done.fingerprint] = done.path
-        doc_cards = done.cards
-        if done.key in keys:
-            first = keys[done.key][0]
-            uses = sum(1 for k in keys if k == done.key or k.startswith(done.key + "~"))
-            new_key = f"{done.key}~{uses}"
-            report.warnings.append(f"{done.path}: id {done.key} is also used by {first}, a different document; "
-                                   "both are built, with distinct card ids")
-            doc_cards = [rekey(c, new_key) for c in doc_cards]
-            done.key = new_key
-        keys[done.key] = (done.path, done.fingerprint)
-        report.read += 1
-        report.warnings.extend(done.warnings)
-        if figures is not None and done.figures is not None:
-            figures.add(done.figures)
-        if mtimes is not None:
-            mtimes[done.key] = done.mtime
-        for card, key in zip(doc_cards, done.fronts):
-            if key in fronts:
-                report.duplicate_fronts += 1
+        used = False
+        for doc in done.docs:
+            if doc.fingerprint in fingerprints:
+                report.merged.append(f"{done.path}: same document as {fingerprints[doc.fingerprint]} (merged)")
                 continue
-            fronts.add(key)
-            report.cards[card.kind] += 1
-            yield card
+            used = True
+            fingerprints[doc.fingerprint] = done.path
+            doc_cards = doc.cards
+            if doc.key in keys:
+                first = keys[doc.key][0]
+                uses = sum(1 for k in keys if k == doc.key or k.startswith(doc.key + "~"))
+                new_key = f"{doc.key}~{uses}"
+                report.warnings.append(f"{done.path}: id {doc.key} is also used by {first}, a different document; "
+                                       "both are built, with distinct card ids")
+                doc_cards = [rekey(c, new_key) for c in doc_cards]
+                doc.key = new_key
+            keys[doc.key] = (done.path, doc.fingerprint)
+            report.read += 1
+            if mtimes is not None:
+                mtimes[doc.key] = done.mtime
+            if decks is not None:
+                decks[doc.key] = doc.deck
+            for card, key in zip(doc_cards, doc.fronts):
+                if key in fronts:
+                    report.duplicate_fronts += 1
+                    continue
+                fronts.add(key)
+                report.cards[card.kind] += 1
+                yield card
+        if used:  # a file merged whole into another says nothing more
+            report.warnings.extend(done.warnings)
+            if figures is not None and done.figures is not None:
+                figures.add(done.figures)
+            if media is not None:
+                media.update(done.media)
     report.quality = figures
     if options.strict and report.skipped:
         raise StrictError(f"{len(report.skipped)} input(s) skipped and --strict is on: nothing written", report)
@@ -396,8 +507,10 @@ def build(paths: Iterable[str | os.PathLike], output: str | os.PathLike, options
     report = Report(output=output)
     previous = _previous_tags(kind, output, report)
     mtimes: dict[str, int] = {}
-    count = EXPORTERS[kind](cards(paths, options, report, mtimes, progress, exclude=output), output,
-                            root=options.deck, mtimes=mtimes, progress=progress)
+    decks: dict[str, str] = {}
+    media: dict[str, str] = {}
+    count = EXPORTERS[kind](cards(paths, options, report, mtimes, progress, decks, media, exclude=output), output,
+                            root=options.deck, mtimes=mtimes, decks=decks, media=media, progress=progress)
     report.size = os.path.getsize(output)
     if kind in PREVIOUS:
         report.notes = count
@@ -451,5 +564,5 @@ def load_cards(sources: Sequence[str | os.PathLike], kinds: Iterable[str] | None
     return out
 
 
-__all__ = ["BuildOptions", "Report", "StrictError", "build", "check", "cards", "find_files", "load_cards",
-           "collect_less"]
+__all__ = ["BuildOptions", "Report", "StrictError", "build", "check", "cards", "find_files", "find_sources",
+           "load_cards", "collect_less"]

@@ -1,8 +1,8 @@
 """Writer of card HTML: Blocks and Inlines -> a small, safe subset of HTML.
 
 Every character of source text is escaped here and nowhere else. The only tags that can appear are the
-ones written below (p, b, i, code, pre, a, br, ul, ol, li, h4, table, tr, th, td, div, span), links only
-to http(s)/mailto, and source text that looks like Anki syntax ({{c1::...}}, {{Front}}, [sound:...],
+ones written below (p, b, i, code, pre, a, br, ul, ol, li, h4, table, tr, th, td, div, span, and img for
+the media files a build packs, by the name it gave them), links only to http(s)/mailto, and source text that looks like Anki syntax ({{c1::...}}, {{Front}}, [sound:...],
 [latex]...) stays literal because braces and brackets leave as entities. Anki matches its syntax in the
 raw field; MathJax, though, reads the text after entities are decoded, so a '\\(' or '\\[' in source
 text gets an invisible WORD JOINER after its backslash, and math that would make links or markup
@@ -85,6 +85,8 @@ def _piece(inline: Inline, text: str) -> str:
         out = f"<code>{escape_code(text)}</code>"
     elif inline.kind == "break":
         return "<br>"
+    elif inline.kind == "image" and inline.src:
+        out = f'<img src="{escape(inline.src)}" alt="{escape(text)}">'
     else:
         out = escape(text)
     if inline.em:

@@ -239,7 +239,7 @@ def _run_with_bug(tmp_path, target: str):
 
 def test_even_a_bug_is_one_line_not_a_traceback(tmp_path):
     write_doc(tmp_path / "in", "a.md")
-    proc = _run_with_bug(tmp_path, "find_files")
+    proc = _run_with_bug(tmp_path, "find_sources")
     assert "Traceback" not in proc.stderr
     assert proc.returncode == 70
     assert lines(proc.stderr) == ["quizgen: internal error: ZeroDivisionError: simulated bug"]

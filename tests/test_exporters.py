@@ -19,6 +19,7 @@ from genanki.apkg_schema import APKG_SCHEMA
 
 import quizgen
 from quizgen.exporters.json import schema_text
+from quizgen.parser import read_documents
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 RAW_MARKDOWN = re.compile(r"\*\*|\\n|(^|>)\s*#{1,6} ")
@@ -45,7 +46,8 @@ def seeds(tmp_path) -> Path:
 def test_seeds_import_into_anki_and_update_in_place(seeds, tmp_path):
     deck = tmp_path / "med.apkg"
     report = quizgen.build([seeds], deck)
-    assert report.exit_code == 0 and report.read == len(list(seeds.iterdir()))
+    sources, _ = quizgen.pipeline.find_sources([seeds])
+    assert report.exit_code == 0 and report.read == sum(len(read_documents(p, name=n)) for p, _, n in sources)
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
         log = import_apkg(col, deck)

@@ -529,9 +529,9 @@ HOSTILE = {
             "[vb](vbscript:msgbox(6)), ![img](javascript:alert(7)), [ref][r], "
             "[quote](https://example.org/a\"onmouseover=\"alert(8)) and [ok](https://example.org/page?a=1&b=2).\\n\\n"
             "[r]: javascript:alert(9)\\n\\n"
-            "1. **[Linked Term](javascript:alert(10))**: the first step links.\\n"
-            "2. **Second Term**: see [docs](data:text/html,<script>alert(11)</script>).\\n"
-            "3. **Third Term**: mail [us](mailto:team@example.org)."
+            "1. **[Linked Term](javascript:alert(10))**: the first step links two pages of the site.\\n"
+            "2. **Second Term**: see the [docs](data:text/html,<script>alert(11)</script>) for the whole story.\\n"
+            "3. **Third Term**: mail [us](mailto:team@example.org) with any question about the course."
         ),
         seo={"page_keywords": "first step, javascript:alert(12)"},
     ),
@@ -566,7 +566,7 @@ HOSTILE = {
         answer=(
             "Lead with **" + "Extraordinarily " * 18 + "Long**: a 300-character term, **!!!** and **::** and "
             "**...** and **—** as terms.\\n\\n"
-            + "".join(f"{n}. **Term Number {n}**: the explanation of this step in a long list.\\n" for n in range(1, 81))
+            + "".join(f"{n}. **Term Number {n}**: the explanation of row {'abcdefghijklmnopqrstuvwxyz'[n % 26]}{n // 26} in a long list.\\n" for n in range(1, 81))
             + "\\nIn summary, eighty terms."
         ),
     ),

@@ -358,3 +358,8 @@ def test_killed_session_keeps_the_cards_already_rated(tmp_path):
         assert len(reviewed) == 2
         assert all(store.state(i).state == "learning" for i in reviewed)
         assert store.stats(T0).new == 3  # the card on screen and the rest stay new
+
+
+def test_a_notes_image_shows_as_its_alt_text_in_the_terminal():
+    html = '<p>The NMJ: <img src="quizgen-0a.png" alt="Axon &amp; end plate"></p><p><img src="quizgen-0b.svg" alt=""></p>'
+    assert to_text(html) == "The NMJ: [image: Axon & end plate]\n[image]"

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import shutil
+import re
 import sqlite3
 import zipfile
 import zlib
@@ -154,17 +155,23 @@ def deck_name(root: str, subject: str) -> str:
 
 
 def write(cards: Iterable[Card], path: str, *, root: str = DEFAULT_DECK, mtimes: Mapping[str, int] = {},
+          decks: Mapping[str, str] = {}, media: Mapping[str, str] = {},
           progress: Callable[[str, int, int], None] | None = None) -> int:
     """Write an .apkg atomically; returns the number of notes.
 
+    `decks` maps a document key to its cards' full deck name (default <root>::<subject>); `media` maps a
+    media file name the cards show to the file to pack (both may fill up while `cards` is read).
     `progress("compress", bytes done, bytes)` follows the compression, the one step after the last card."""
     with scratch_path(path, ".db") as db:
         try:
-            count = _fill(db, cards, root, mtimes)
+            count = _fill(db, cards, root, mtimes, decks)
         except sqlite3.OperationalError as e:  # SQLite's word for a full or failing disk
             raise OutputError(f"{path}: cannot write: {e}") from None
         with atomic_path(path) as tmp:
-            _zip(db, tmp, progress)
+            try:
+                _zip(db, tmp, progress, media)
+            except OSError as e:  # an image gone since it was read
+                raise OutputError(f"{path}: cannot pack media: {e.strerror or e}: {e.filename or ''}") from None
         return count
 
 
@@ -179,7 +186,8 @@ PAGE_SIZE = 16384
 and quicker both to fill and to compress (SQLite and Anki read any page size)."""
 
 
-def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int]) -> int:
+def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int],
+          decks: Mapping[str, str] = {}) -> int:
     """Notes go in as they come; cards once every one is known, since their new-queue positions
     interleave the documents (order.py). Until then a card is three numbers in compact arrays (note, document, ordinal)."""
     conn = sqlite3.connect(db)
@@ -190,7 +198,7 @@ def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int]) 
         cur = conn.cursor()
         cur.executescript(_TABLES)
         cur.executescript(APKG_COL)
-        decks: dict[str, int] = {}
+        made: dict[str, int] = {}
         deck_of: list[int] = []  # per document: its deck's id
         mod_of: list[int] = []  # per document: its notes' time
         card_nid, card_doc, card_ord = array("q"), array("l"), array("H")
@@ -201,8 +209,8 @@ def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int]) 
         for note in notes(cards):
             if (note.doc_key, note.subject) != doc:  # a document's notes come together and share these
                 doc = note.doc_key, note.subject
-                name = deck_name(root, note.subject)
-                deck_of.append(decks.get(name) or decks.setdefault(name, deck_id(name)))
+                name = decks.get(note.doc_key) or deck_name(root, note.subject)
+                deck_of.append(made.get(name) or made.setdefault(name, deck_id(name)))
                 mod_of.append(max(FORMAT_EPOCH, int(mtimes.get(note.doc_key, 0))))
             mod = mod_of[-1]
             nid = next_id
@@ -222,7 +230,7 @@ def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int]) 
         rows.clear()
         _insert_cards(cur, next_id, card_nid, card_doc, card_ord, deck_of, mod_of)
         cur.executescript(_INDEXES)
-        _write_collection(cur, decks)
+        _write_collection(cur, made)
         conn.commit()
         return count
     finally:
@@ -259,11 +267,15 @@ def _write_collection(cur: sqlite3.Cursor, decks: Mapping[str, int]) -> None:
                  FORMAT_EPOCH * 1000))
 
 
-def _zip(db: str, out: str, progress: Callable[[str, int, int], None] | None = None) -> None:
-    """The .apkg itself: the database and an empty media list, deflated with fixed dates (genanki stores
-    them uncompressed), the database on every core (see archive.py)."""
-    write_zip(out, [("collection.anki2", db), ("media", b"{}")],
-              progress=(lambda done, total: progress("compress", done, total)) if progress else None)
+def _zip(db: str, out: str, progress: Callable[[str, int, int], None] | None = None,
+         media: Mapping[str, str] = {}) -> None:
+    """The .apkg itself: the database, the media list and the media files (members "0", "1", ... in name
+    order), deflated with fixed dates (genanki stores them uncompressed), the database on every core
+    (see archive.py)."""
+    names = sorted(media)
+    listing = json.dumps({str(n): name for n, name in enumerate(names)}, sort_keys=True).encode() if names else b"{}"
+    members = [("collection.anki2", db), ("media", listing)] + [(str(n), media[name]) for n, name in enumerate(names)]
+    write_zip(out, members, progress=(lambda done, total: progress("compress", done, total)) if progress else None)
 
 
 def read_doc_tags(path: str) -> set[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import resources
 
 from ..errors import QuizgenError
@@ -22,21 +22,21 @@ def schema_text() -> str:
     return resources.files("quizgen").joinpath("schema/deck.schema.json").read_text(encoding="utf-8")
 
 
-def card_record(card: Card, root: str) -> dict:
-    """A card as a JSON object: every Card field plus its full deck name."""
+def card_record(card: Card, root: str, deck: str = "") -> dict:
+    """A card as a JSON object: every Card field plus its full deck name (`deck`, default <root>::<subject>)."""
     record = {name: getattr(card, name) for name in CARD_FIELDS}
-    record["deck"] = deck_name(root, card.subject)
+    record["deck"] = deck or deck_name(root, card.subject)
     return record
 
 
-def write(cards: Iterable[Card], path: str, *, root: str = DEFAULT_DECK, **_) -> int:
+def write(cards: Iterable[Card], path: str, *, root: str = DEFAULT_DECK, decks: Mapping[str, str] = {}, **_) -> int:
     """Write the deck atomically, one card per line, never the whole deck as one string."""
     count = 0
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as out:
         out.write('{"format": "%s", "version": %d, "deck": %s, "cards": [' % (FORMAT, VERSION, json.dumps(root)))
         for card in cards:
             out.write(",\n" if count else "\n")
-            out.write(_encode(card_record(card, root)))
+            out.write(_encode(card_record(card, root, decks.get(card.doc_key, ""))))
             count += 1
         out.write("\n]}\n")
     return count

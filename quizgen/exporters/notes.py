@@ -36,7 +36,13 @@ def doc_tag_key(key: str) -> str:
 
 
 def doc_tag(key: str) -> str:
-    return DOC_TAG + doc_tag_key(key)
+    """quizgen::doc::<key>, a level per folder, file and heading of a note's key ('cardio/heart.md#
+    clinical-links' -> quizgen::doc::cardio::heart.md::clinical-links), so that searching a note's tag
+    finds the cards of all its headings; each level encoded by doc_tag_key."""
+    return DOC_TAG + "::".join(doc_tag_key(part) for part in _LEVELS.split(key))
+
+
+_LEVELS = re.compile(r"[/#]")
 
 
 def tag_search(tags: Iterable[str]) -> str:

@@ -17,21 +17,21 @@ from dataclasses import dataclass, field, replace
 
 from ..model import CARD_KINDS, DEFAULT_KINDS, Card, Document
 from ..text import commonness
-from . import definitions, formulas, lists, numbers, phrases, relations, terms
+from . import definitions, formulas, lists, marks, numbers, phrases, relations, terms
 from .base import Candidate, Context
 from .cards import DEFAULT_BASE_URL, Maker, Refused, card_id, source_url, tags
 from .choose import choose
 
 __all__ = ["DEFAULT_BASE_URL", "Options", "Plan", "card_id", "generate", "plan", "source_url", "tags"]
 
-MODULES = (terms, lists, numbers, formulas, definitions, relations, phrases)
+MODULES = (marks, terms, lists, numbers, formulas, definitions, relations, phrases)
 """Every kind of candidate fact, one module each."""
 
 MCQ_SPECIFIC = 3.3
 """An item is asked as multiple choice only when its label is a name or a rare term: a descriptive label
 is a summary of its own explanation, and the stem gives it away."""
 
-CLOZE_FACTS = frozenset({"phrase", "term", "number", "formula", "symbol", "definition", "abbreviation", "cause", "contrast"})
+CLOZE_FACTS = frozenset({"mark", "phrase", "term", "number", "formula", "symbol", "definition", "abbreviation", "cause", "contrast"})
 
 
 @dataclass(slots=True, frozen=True)

@@ -357,7 +357,8 @@ def to_text(html: str, *, hide: int | None = 1, mark: Callable[[str], str] | Non
 
 
 class _TextParser(HTMLParser):
-    """Block tags become line breaks, list items dashes, table cells ' | '; script and style vanish."""
+    """Block tags become line breaks, list items dashes, table cells ' | ', images '[image: alt]'; script
+    and style vanish."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -373,6 +374,9 @@ class _TextParser(HTMLParser):
             self.skip += 1
         elif tag == "br":
             self._emit("\n")
+        elif tag == "img":  # a terminal cannot show a note's image: say there is one, and what it shows
+            alt = " ".join((dict(attrs).get("alt") or "").split())
+            self._emit(f"[image: {alt}]" if alt else "[image]")
         elif tag in ("ol", "ul"):
             self._newline()
             self.lists.append(0 if tag == "ol" else None)
