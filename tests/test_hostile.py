@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 import quizgen
 from quizgen import pipeline
+from quizgen.exporters import anki
 from quizgen.errors import ParseError
 from quizgen.generator import Options, generate
 from quizgen.model import CARD_KINDS, Document
@@ -604,7 +605,9 @@ ALLOWED_TAG = re.compile(
     r'</?(?:p|b|i|code|pre|a|br|ul|ol|li|h4|table|tr|th|td|div|span|details|summary|hr)'
     r'(?:\s+(?:class|href|start)="[^"<>]*")*\s*/?>')
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "background", "poster", "srcdoc"}
-UNSAFE_TEX = re.compile(r"\\(?:href|url|style|class|cssId|require|data|mmlToken)(?![A-Za-z])")
+UNSAFE_TEX = re.compile(r"\\(?:href|url|style|class|cssId|require|data|mmlToken|bbox|unicode|html\w*|def|let|"
+                        r"(?:re)?newcommand|color|textcolor|colorbox|enclose|char|verb)(?![A-Za-z])")
+"""MathJax commands that style, colour, link, define macros or load extensions (the test's own list)."""
 
 
 class _Tags(HTMLParser):
@@ -747,13 +750,53 @@ def test_math_cannot_make_links_or_markup(hostile_cards):
 
 def test_math_render_keeps_safe_tex_and_refuses_link_commands():
     assert math("x^2") == "\\(x^2\\)"
-    assert math("\\frac{a}{b}", display=True) == "\\[\\frac{a}{b}\\]"
+    assert math("\\frac{a}{b}", display=True) == "\\&#91;\\frac{a}{b}\\]"  # MathJax reads '\[': no raw '['
     for tex in ("\\href{javascript:alert(1)}{x}", "\\url{javascript:x}", "\\style{color:red}{y}",
                 "\\class{a}{b}", "\\cssId{i}{c}", "\\require{html}", "\\data{x=1}{y}", "\\mmlToken{mi}{x}"):
         out = math(tex)
-        assert not out.startswith(("\\(", "\\[")) and out.startswith("<code>"), out
+        assert not out.startswith(("\\(", "\\[", "\\&#91;")) and out.startswith("<code>"), out
         assert unsafe_parts(f"<p>{out}</p>") == []
     assert math("a [sound:x.mp3] b").count("[") == 0  # Anki's media tags never form, even inside math
+    assert math("sound:x.mp3]", display=True).count("[") == 0  # nor from display math's own opener
+
+
+FOREIGN_TEX = [  # MathJax commands that style, colour, link, define or load: none is typeset from a source
+    "\\bbox[background:url(https://evil.example/t.png);position:fixed;top:0;left:0;width:100vw;height:100vh]{x}",
+    "\\bbox[red]{x}", "\\style{color:red}{y}", "\\class{evil}{z}", "\\cssId{i}{c}", "\\href{https://x.org}{x}",
+    "\\url{https://x.org}", "\\require{html}", "\\unicode{x1F4A9}", "\\unicode[Arial]{65}", "\\htmlStyle{a}{b}",
+    "\\htmlClass{a}{b}", "\\htmlData{a=b}{c}", "\\htmlId{a}{b}", "\\def\\x{y}\\x", "\\newcommand{\\x}{y}",
+    "\\renewcommand{\\frac}{y}", "\\let\\x\\y", "\\color{red}{x}", "\\textcolor{red}{x}", "\\colorbox{red}{x}",
+    "\\enclose{circle}[mathcolor=red]{x}", "\\mmlToken{mi}{x}", "\\data{x=1}{y}", "\\char65", "\\verb|x|",
+    "\\ref{x}", "\\eqref{x}", "\\label{x}", "\\tag{x}", "\\begin{evil}x\\end{evil}", "\\begin x", "x\\",
+    "a \\) <b>b</b> \\( c", "a \\] b", "\\Huge x", "\\hspace{9999em}", "\\kern9999em", "\\mathchoice{a}{b}{c}{d}",
+    "\\frac{\\bbox[red]{a}}{b}", "\\ce{\\href{https://x.org}{H2O}}", "\\text{\\style{color:red}{x}}",
+]
+MATH_TEX = [  # what math needs, kept as math
+    "x^2", "\\frac{a}{b}", "\\sqrt[3]{x}", "\\sum_{i=1}^{n} i^2", "\\int_0^\\infty e^{-x}\\,dx",
+    "\\mathrm{d}x", "\\text{if } x > 0", "\\left( \\frac{a}{b} \\right)", "\\alpha + \\beta = \\Gamma",
+    "\\begin{aligned} a &= b \\\\ c &= d \\end{aligned}", "\\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}",
+    "f(x) = \\begin{cases} 1 & x > 0 \\\\ 0 & \\text{otherwise} \\end{cases}", "\\ce{H2O}",
+    "\\lim_{x \\to 0} \\frac{\\sin x}{x} = 1", "\\mathbb{R}^n", "\\vec{F} = m\\vec{a}", "a \\leq b \\neq c",
+    "\\operatorname{sgn}(x)", "\\hat{\\theta}", "\\overline{AB}", "\\{ x \\mid x \\in A \\}", "\\Delta G^\\circ",
+]
+
+
+@pytest.mark.parametrize("tex", FOREIGN_TEX)
+def test_math_with_a_command_math_does_not_need_is_shown_as_text(tex):
+    for display in (False, True):
+        out = math(tex, display)
+        assert out.startswith("<code>") and out.endswith("</code>"), out
+        assert html.unescape(out[len("<code>"):-len("</code>")]) == ("$$%s$$" if display else "$%s$") % tex
+        assert "[" not in out
+
+
+@pytest.mark.parametrize("tex", MATH_TEX)
+def test_math_that_uses_only_what_math_needs_is_typeset(tex):
+    inline, display = math(tex), math(tex, display=True)
+    assert inline.startswith("\\(") and inline.endswith("\\)"), inline
+    assert display.startswith("\\&#91;") and display.endswith("\\]"), display
+    assert "[" not in inline + display
+    assert html.unescape(inline[2:-2]) == tex.strip()
 
 
 def test_text_that_looks_like_a_mathjax_delimiter_is_not_math():
@@ -854,6 +897,54 @@ def test_hostile_deck_imports_into_anki_and_renders_safely(hostile_deck, anki_im
     assert not col.get_empty_cards().notes
 
 
+ANKI_TAGS = dict(  # every way into Anki's media, TTS and LaTeX tags, from math and from plain text
+    id=920101,
+    question="Does [sound:q.mp3] or $$sound:q2.mp3]$$ play?",
+    subject="[sound:subject.mp3]",
+    answer=(
+        "Lead $$sound:x.mp3]$$ and $$anki:tts lang=en_US]hello$$ spoken $$/anki:tts]$$ and "
+        "$$latex]\\input{/etc/passwd}$$ typeset $$/latex]$$ and $$$]x$$ and $$/$]$$ and $$$$]y$$ z $$/$$]$$ "
+        "and [anki:tts lang=en_US]text[/anki:tts] and [latex]\\input{x}[/latex] and [$$]y[/$$].\\n\\n"
+        "1. **Alpha Step**: first $$sound:a.mp3]$$ with $$\\frac{a}{b}$$ kept.\\n"
+        "2. **Beta Step**: second $\\bbox[background:url(https://evil.example/t.png);position:fixed]{x}$.\\n"
+        "3. **Gamma Step**: third [sound:c.mp3] step."
+    ),
+    seo={"page_keywords": "[sound:k.mp3], [latex]k[/latex], second"},
+    date="[sound:d.mp3]",
+    url="/learn/[sound:u.mp3]",
+)
+
+
+def anki_tags(col, text: str) -> tuple[list, list]:
+    """(sound/TTS tags, LaTeX images) Anki's own backend finds in a field or a rendered side."""
+    av = list(col._backend.extract_av_tags(text=text, question_side=True).av_tags)
+    latex = list(col._backend.extract_latex(text=text, svg=False, expand_clozes=True).latex)
+    return av, latex
+
+
+def test_math_and_text_never_make_anki_media_tts_or_latex(tmp_path, anki_import):
+    write_doc(tmp_path / "in", "tags.md", **ANKI_TAGS)
+    out = tmp_path / "tags.apkg"
+    report = quizgen.build([tmp_path / "in"], out, ALL_BUILD)
+    assert report.read == 1 and report.skipped == []
+    col = anki_import(out, tmp_path)
+    cids = col.find_cards("")
+    assert len(cids) > 5
+    shown = ""
+    for cid in cids:
+        card = col.get_card(cid)
+        assert card.question_av_tags() == [] and card.answer_av_tags() == [], card.answer()[-800:]
+        answer = card.answer()
+        assert "latex-" not in answer and "[anki:play" not in answer
+        for field in card.note().fields:
+            assert anki_tags(col, field) == ([], []), field
+        shown += html.unescape(answer)
+    assert "\\[sound:x.mp3]\\]" in shown  # the math is still there for MathJax, as the source wrote it
+    assert "\\[\\frac{a}{b}\\]" in shown
+    assert "$\\bbox[background:url(https://evil.example/t.png);position:fixed]{x}$" in shown  # as text
+    assert "\\(\\bbox" not in shown
+
+
 def test_anki_shows_the_unicode_exactly(hostile_deck, anki_import):
     folder, apkg = hostile_deck
     col = anki_import(apkg, folder)
@@ -894,15 +985,28 @@ MD_TOKENS = ["**", "*", "_", "`", "```", "~~~", "#", "### ", "\\n", "\\n\\n", "1
              "| a | b |\\n|---|---|\\n| c | d |", "[", "]", "(", ")", "](javascript:alert(1))", "](https://x.org)",
              "<", ">", "<script>", "</script>", "<img src=x onerror=alert(1)>", "&", "&#92;", "&lt;", "&#x3C;",
              "{{c1::", "}}", "{{Front}}", "::", "{", "}", "[sound:x.mp3]", "$", "$$", "\\(", "\\)", "\\[", "\\]",
-             "\\href{javascript:alert(1)}{x}", "\\", ":", ": ", "\"", "'", " ", "word", "Term", "Ca²⁺", "β",
+             "\\href{javascript:alert(1)}{x}", "\\bbox[background:url(x)]{y}", "\\unicode{65}", "\\def\\x{y}",
+             "\\frac{a}{b}", "sound:x.mp3]", "anki:tts lang=en]", "/anki:tts]", "latex]", "/latex]", "$]", "$$]",
+             "\\", ":", ": ", "\"", "'", " ", "word", "Term", "Ca²⁺", "β",
              "‮", "👩‍🔬", "e\u0301", "\u0000", "\t", "In summary, ", ".", "\x1f", "&#31;", "\x1b[31m", "\x85"]
 md_text = st.lists(st.sampled_from(MD_TOKENS), max_size=40).map("".join)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.fixture(scope="module")
+def anki_backend(tmp_path_factory):
+    """An empty Anki collection, for its backend's own readers of media, TTS and LaTeX tags."""
+    from anki.collection import Collection
+
+    col = Collection(str(tmp_path_factory.mktemp("anki") / "collection.anki2"))
+    yield col
+    col.close()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(question=md_text, answer=md_text, subject=md_text, keywords=md_text, url=md_text, date=md_text,
        id_=st.one_of(md_text, st.integers()))
-def test_markdownish_text_in_any_field_gives_safe_cards(question, answer, subject, keywords, url, date, id_):
+def test_markdownish_text_in_any_field_gives_safe_cards(anki_backend, question, answer, subject, keywords, url,
+                                                        date, id_):
     data = doc_bytes(question=question, title=question, answer="Lead **Anchor Term**: x. " + answer,
                      subject=subject, seo={"page_keywords": keywords, "title": subject}, url=url, date=date, id=id_)
     try:
@@ -918,3 +1022,5 @@ def test_markdownish_text_in_any_field_gives_safe_cards(question, answer, subjec
             assert unsafe_parts(value) == [], (card.kind, field, value)
             assert not CONTROL.search(value), (card.kind, field, value)
         assert stray_anki_syntax(card) == [], (card.kind, card.context, card.front)
+        for value in anki.note_fields(card)[1]:
+            assert anki_tags(anki_backend, value) == ([], []), value

@@ -118,11 +118,21 @@ def _source_html(url: str, date: str) -> str:  # the same for every card of a do
 
 
 def note_fields(card: Card) -> tuple[int, list[str]]:
-    """(note type id, field values) of a card."""
+    """(note type id, field values) of a card, with no raw '[' left in any field (see no_anki_tags)."""
     if card.is_cloze:
         text = f'<div class="qg-context">{card.context}</div>\n<div class="qg-front">{card.front}</div>'
-        return CLOZE_MODEL_ID, [text, card.back, card.details, source_html(card)]
-    return QA_MODEL_ID, [card.front, card.back, card.context, card.details, source_html(card)]
+        return CLOZE_MODEL_ID, [no_anki_tags(text), no_anki_tags(card.back), no_anki_tags(card.details),
+                                no_anki_tags(source_html(card))]
+    return QA_MODEL_ID, [no_anki_tags(card.front), no_anki_tags(card.back), no_anki_tags(card.context),
+                         no_anki_tags(card.details), no_anki_tags(source_html(card))]
+
+
+def no_anki_tags(field: str) -> str:
+    """A field in which Anki can find none of its tags: every one of them ([sound:...], [anki:tts ...],
+    [latex], [$], [$$]) starts with a raw '['. render already writes every '[' as an entity; this is the
+    last gate before Anki, for whatever else a card may come to hold (a browser and MathJax read the
+    entity as the same '[')."""
+    return field.replace("[", "&#91;") if "[" in field else field
 
 
 def write(cards: Iterable[Card], path: str, *, root: str = DEFAULT_DECK, mtimes: Mapping[str, int] = {},
