@@ -6,11 +6,15 @@ different documents that share an id both build, with distinct card ids.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import multiprocessing
 import os
 import signal
+import sys
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -229,7 +233,8 @@ def _results(files: Sequence[str], options: BuildOptions) -> Iterator[_Done]:
         with signals.held():  # a Ctrl-C during a fork would be lost in Python's at-fork callbacks
             for w in range(jobs):
                 receive, send = context.Pipe(duplex=False)
-                worker = context.Process(target=_work, args=(chunks[w::jobs], options, send), daemon=True)
+                worker = context.Process(target=_work, args=(chunks[w::jobs], options, send, os.getpid()),
+                                         daemon=True)
                 worker.start()
                 send.close()
                 pipes.append(receive)
@@ -259,16 +264,47 @@ def collect_less() -> None:
     gc.set_threshold(20_000, 10, 10)
 
 
-def _work(chunks: list[Sequence[str]], options: BuildOptions, send) -> None:
+def _work(chunks: list[Sequence[str]], options: BuildOptions, send, parent: int = 0) -> None:
     """A worker: parse and generate its chunks, sending each chunk's results as one message."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the CLI's handler, inherited by fork
     if hasattr(signal, "pthread_sigmask"):  # forked while they were held
         signal.pthread_sigmask(signal.SIG_UNBLOCK, signals.STOPS)
+    if parent:
+        end_with_parent(parent)
     collect_less()
     for chunk in chunks:
         send.send([_process(path, options) for path in chunk])
     send.close()
+
+
+PR_SET_PDEATHSIG = 1
+"""Linux prctl(2) option: the signal a process gets when its parent ends."""
+
+WATCH_EVERY = 0.5
+"""Seconds between a worker's looks at whether its parent is still there."""
+
+
+def end_with_parent(parent: int) -> None:
+    """Make this worker end when the process that started it ends, however that ends (kill -9 too).
+
+    Without it a worker whose parent was killed lives on, blocked for ever writing to a pipe that
+    another worker still holds open. On Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG); everywhere
+    a watchdog thread sees the parent change (the orphan is adopted) and ends the process."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no libc to ask: the watchdog still does it
+            pass
+    if os.getppid() != parent:  # the parent died before the kernel was told
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="quizgen-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCH_EVERY)
+    os._exit(1)  # the work is no one's now; a send blocked on a full pipe would never return
 
 
 # ---------------------------------------------------------------------------------------------- whole build

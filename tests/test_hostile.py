@@ -499,6 +499,50 @@ def test_a_build_leaves_nothing_behind(tmp_path, monkeypatch, suffix):
     assert tree(src) == before and os.listdir(system_tmp) == []
 
 
+KILLED_BUILD = """
+import multiprocessing, sys, time
+from quizgen import pipeline
+cards = pipeline.cards([sys.argv[1]], pipeline.BuildOptions(jobs=2), pipeline.Report())
+next(cards)  # the workers are running; reading no further fills their pipes and blocks them in a write
+print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting for its new parent to reap it has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_end_when_their_build_is_killed(tmp_path):
+    """kill -9 of a build whose workers are blocked writing to it: they end too, within 5 s."""
+    for n in range(pipeline.PARALLEL_FROM * 3):
+        write_doc(tmp_path / "in", f"d{n:03}.md", id=930000 + n, question=f"What happens at junction {n}?")
+    build = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, str(tmp_path / "in")], stdout=subprocess.PIPE,
+                             text=True)
+    try:
+        workers = [int(p) for p in build.stdout.readline().split()]
+        assert len(workers) == 2 and all(_alive(p) for p in workers)
+        time.sleep(0.5)  # long enough for each to fill its pipe and block in a write
+        assert all(_alive(p) for p in workers)
+    finally:
+        build.kill()
+        build.wait()
+        build.stdout.close()
+    deadline = time.monotonic() + 5
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [p for p in workers if _alive(p)]
+    for pid in left:  # never leave them behind, even when the test fails
+        os.kill(pid, 9)
+    assert left == []
+
+
 # ---------------------------------------------------------------------------------------------- hostile content
 
 HOSTILE = {
