@@ -107,6 +107,12 @@ _BLANKS = " \t\n\r\x0b\x0c"
 """What Punkt counts as the space before a word (string.whitespace)."""
 
 
+PUNKT_MOST = 500
+"""Punkt reads a paragraph with at most this many places a sentence may end (some 70 ms): on more, its
+cost grows past any budget (100,000 'a. ' took it over nltk's own 5 s regex limit), and every such
+place is taken as an end, as the plain way below does."""
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentence boundaries (start, end) of a paragraph, from Punkt with our abbreviation list.
 
@@ -122,12 +128,16 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         start = text.index(stripped[0])
         return [(start, start + len(stripped))]
     ends = list(_CANDIDATES.finditer(text))
-    if not all(_plain_end(text, m) for m in ends):
-        return list(_SENTENCES.span_tokenize(text))
+    if len(ends) <= PUNKT_MOST and not all(_plain_end(text, m) for m in ends):
+        try:
+            return list(_SENTENCES.span_tokenize(text))
+        except TimeoutError:  # nltk's guard on its own patterns: odd text, cut the plain way
+            pass
     spans, start = [], 0
     for m in ends:
-        spans.append((start, m.end()))
-        start = m.start("next_tok")
+        if m["next_tok"] is not None:  # (only where Punkt was not asked: punctuation after the stop)
+            spans.append((start, m.end()))
+            start = m.start("next_tok")
     spans.append((start, len(text.rstrip())))
     return spans
 

@@ -239,9 +239,44 @@ def test_ids_of_the_wrong_type():
     assert parse(doc_bytes(id=None), "x/my-doc.md").key == "file:my-doc"
 
 
-def test_an_id_too_long_for_python_ints_is_one_clean_line():
-    message = problem(fm("id: 1" + "0" * 5000 + "\nquestion: What?\nanswer: x"))
-    assert message.startswith("doc.md: YAML error: ") and "sys.set_int_max_str_digits" not in message
+HUGE_NUMBERS = ["1" + "0" * 5000, "0x" + "f" * 3600, "0o" + "7" * 5000, "0b" + "1" * 15000, "1_" * 4400 + "1",
+                "59:" * 2500 + "1"]
+"""Integers too long for Python's int-string limit (4,300 digits), or that become so in decimal."""
+
+
+@pytest.mark.parametrize("number", HUGE_NUMBERS, ids=["decimal", "hex", "octal", "binary", "underscores",
+                                                      "sexagesimal"])
+def test_numbers_too_long_for_python_ints_are_kept_as_text(number):
+    data = fm(f"id: {number}\nquestion: {number}\nsubject: {number}\nanswer: 'Lead **Alpha Term** is a thing.'\n"
+              f"seo:\n  page_keywords: [{number}, thing]\nrelated_article1:\n  id: {number}")
+    doc = parse(data, "doc.md")
+    assert doc.key == doc.question == number and doc.related == (number,)
+    assert doc.keywords == (number, "thing")
+    assert generate(doc, ALL)
+
+
+def test_huge_numbers_build_in_worker_processes_too(tmp_path):
+    for n, number in enumerate(HUGE_NUMBERS * 12):  # enough files for workers
+        (tmp_path / f"d{n:03}.md").write_bytes(fm(
+            f"id: {n}\nquestion: What is {number}?\nsubject: {number}\nanswer: 'Lead **Alpha Term** is thing {n}.'"))
+    report = quizgen.check([tmp_path], pipeline.BuildOptions(jobs=2))
+    assert report.skipped == [] and report.read == len(HUGE_NUMBERS) * 12
+
+
+@pytest.mark.parametrize("paragraph", ["a. " * 100_000, "x.) " * 50_000, "Dr. e.g. " * 40_000],
+                         ids=["stops", "stops-and-parens", "abbreviations"])
+def test_a_paragraph_of_endless_stops_builds_in_bounded_time(tmp_path, paragraph):
+    """Punkt gave up (nltk's 5 s regex limit: 'internal error') on 100,000 'a. ': now every stop is a break."""
+    from quizgen.text import PUNKT_MOST, sentence_spans
+
+    started = time.monotonic()
+    spans = sentence_spans(paragraph)
+    assert spans == sorted(spans) and spans[-1][1] == len(paragraph.rstrip())
+    assert len(spans) > PUNKT_MOST or ")" in paragraph  # a stop before ')' is no break without Punkt
+    write_doc(tmp_path, "stops.md", answer="Lead **Alpha Term** is here.\\n\\n" + paragraph)
+    report = quizgen.check([tmp_path], ALL_BUILD)
+    assert report.skipped == [] and report.read == 1
+    assert time.monotonic() - started < 30  # was minutes of Punkt, or its TimeoutError
 
 
 def test_missing_question_or_answer():
