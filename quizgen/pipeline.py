@@ -337,8 +337,7 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
         doc_cards = done.cards
         if done.key in keys:
             first = keys[done.key][0]
-            uses = sum(1 for k in keys if k == done.key or k.startswith(done.key + "~"))
-            new_key = f"{done.key}~{uses}"
+            new_key = _unused_key(done.key, keys)
             report.warnings.append(f"{done.path}: id {done.key} is also used by {first}, a different document; "
                                    "both are built, with distinct card ids")
             doc_cards = [replace(c, doc_key=new_key, id=card_id(new_key, c.kind, c.key)) for c in doc_cards]
@@ -360,6 +359,15 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
     report.quality = figures
     if options.strict and report.skipped:
         raise StrictError(f"{len(report.skipped)} input(s) skipped and --strict is on: nothing written", report)
+
+
+def _unused_key(key: str, keys: dict) -> str:
+    """A new key for a second document with `key`: `key~N`, N counting the keys of its family so far,
+    then on past any that a document already holds (an id written '777~2' in a source, say)."""
+    n = sum(1 for k in keys if k == key or k.startswith(key + "~"))
+    while f"{key}~{n}" in keys:
+        n += 1
+    return f"{key}~{n}"
 
 
 def build(paths: Iterable[str | os.PathLike], output: str | os.PathLike, options: BuildOptions = BuildOptions(),

@@ -452,6 +452,28 @@ def test_different_documents_with_one_id_both_build_with_distinct_card_ids(tmp_p
     assert {c.doc_key for c in cards} == {"5", "5~1"}
 
 
+@pytest.mark.parametrize("ids", [
+    ("777", "777~2", "777"),  # b.md was renamed 777~2, the id a2.md already held
+    ("777", "777", "777~1"),  # c.md holds the id b.md was renamed to
+    ("777", "777~1", "777", "777", "777~2", "777~3"),
+], ids=["rename-onto-earlier", "later-holds-renamed", "many"])
+def test_renamed_duplicate_ids_never_collide(tmp_path, anki_import, ids):
+    for n, id_ in enumerate(ids):
+        write_doc(tmp_path / "in", f"d{n}.md", id=id_, question=f"What does document {n} ask about junctions?")
+    report = pipeline.Report()
+    cards = list(pipeline.cards([tmp_path / "in"], ALL_BUILD, report))
+    keys = list(dict.fromkeys(c.doc_key for c in cards))
+    assert report.read == len(ids) and len(keys) == len(ids)  # one key per document, none shared
+    assert len({c.id for c in cards}) == len(cards)
+    again = list(pipeline.cards([tmp_path / "in"], ALL_BUILD, pipeline.Report()))
+    assert [c.id for c in again] == [c.id for c in cards]  # the same renames every build
+    out = tmp_path / "dup.apkg"
+    quizgen.build([tmp_path / "in"], out, ALL_BUILD)
+    col = anki_import(out, tmp_path)
+    assert len(col.import_log.new) == len(col.find_notes("")) and not col.import_log.duplicate
+    assert len(col.find_notes("")) == len([c for c in cards if c.kind != "mcq"])
+
+
 # ---------------------------------------------------------------------------------------------- writes
 
 
