@@ -25,6 +25,16 @@ ABBREVIATIONS = frozenset(
 )
 """Abbreviations Punkt must not end a sentence at (written here: nothing is downloaded)."""
 
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters but tab and newline: ESC, BEL, CSI (\\x9b), carriage return, Anki's field
+separator \\x1f ... never text a learner reads, and on a terminal the start of escape sequences."""
+
+
+def strip_controls(text: str) -> str:
+    """Text without CONTROLS (the quick isprintable() test rules them out for most text)."""
+    return text if text.isprintable() else CONTROLS.sub("", text)
+
+
 _WORD = re.compile(r"(?:[^\W_]|[⁺⁻])+(?:[-'’](?:[^\W_]|[⁺⁻])+)*")
 _STEMMER = SnowballStemmer("english")
 

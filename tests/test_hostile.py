@@ -8,6 +8,7 @@ test_cli_errors.py.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import subprocess
@@ -959,6 +960,99 @@ def test_unicode_is_kept_exactly(hostile_cards):
     assert doc.subject == "Médecine"
     assert {"Ca²⁺ Influx", "β-Cell Response", "العربية Term"} <= {a for c in cards for a in c.answers}
     assert "\\(x\\) and \\(y\\) are both math" in qa.details
+
+
+# ---------------------------------------------------------------------------------------------- foreign decks
+
+
+@pytest.fixture(scope="module")
+def json_deck(tmp_path_factory) -> dict:
+    """A real deck quizgen wrote, as parsed JSON, for the tests to spoil."""
+    folder = tmp_path_factory.mktemp("deck")
+    write_doc(folder / "in", "a.md")
+    quizgen.build([folder / "in"], folder / "deck.json", ALL_BUILD)
+    return json.loads((folder / "deck.json").read_text(encoding="utf-8"))
+
+
+def _quiz(tmp_path, deck_text: str, answers: str = "\n" * 40):
+    from click.testing import CliRunner
+    from quizgen.quiz.commands import quiz
+
+    path = tmp_path / "deck.json"
+    path.write_text(deck_text, encoding="utf-8")
+    return CliRunner().invoke(quiz, [str(path), "--db", str(tmp_path / "p.db"), "--new", "50"], input=answers)
+
+
+def _spoil(deck: dict, change) -> str:
+    deck = json.loads(json.dumps(deck))
+    change(deck)
+    return json.dumps(deck)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["cards"][0].update(front=5), "at cards/0/front: 5 is not of type 'string'"),
+    (lambda d: d["cards"][1].update(answers="x"), "at cards/1/answers: 'x' is not of type 'array'"),
+    (lambda d: d["cards"][0].update(answers=[["x"]]), "at cards/0/answers/0: ['x'] is not of type 'string'"),
+    (lambda d: d["cards"][0].update(kind="riddle"), "at cards/0/kind: 'riddle' is not one of"),
+    (lambda d: d["cards"][0].update(id="x"), "at cards/0/id: 'x' does not match"),
+    (lambda d: d["cards"][0].pop("front"), "at cards/0: 'front' is a required property"),
+    (lambda d: d["cards"][0].update(evil=1), "at cards/0: Additional properties are not allowed ('evil' was unexpected)"),
+    (lambda d: d["cards"].__setitem__(0, "card"), "at cards/0: 'card' is not of type 'object'"),
+    (lambda d: d.pop("deck"), "at the deck: 'deck' is a required property"),
+    (lambda d: d["cards"][0].update(front=["\x1b]0;PWNED\x07" * 100 + "x" * 5000]), "at cards/0/front: "),
+], ids=["front-number", "answers-text", "answers-nested", "kind", "id", "missing", "unknown", "card-text",
+        "no-deck", "long"])
+def test_a_json_deck_that_breaks_the_schema_is_refused_in_one_line(tmp_path, json_deck, change, message):
+    result = _quiz(tmp_path, _spoil(json_deck, change))
+    assert result.exit_code == 1, result.output
+    line = result.output.strip()
+    assert "\n" not in line and line.startswith("Error: ") and "not a valid quizgen JSON deck" in line
+    assert message in line, line
+    assert not CONTROL.search(line) and len(line) < 300
+
+
+@pytest.mark.parametrize("text", [
+    '{"format": "quizgen", "version": 1, "deck": "x", "cards": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    '{"format": "quizgen", "version": 1, "deck": "x", "cards": [' + '{"a": ' * 100_000 + "1" + "}" * 100_000 + "]}",
+    "[" * 100_000,
+    '{"format": "quizgen", "version": "\x1b[2J", "deck": "x", "cards": []}',
+], ids=["nested-cards", "nested-objects", "unclosed", "version-escape"])
+def test_a_hostile_json_deck_is_one_line_not_a_crash(tmp_path, text):
+    result = _quiz(tmp_path, text)
+    assert result.exit_code == 1, result.output
+    line = result.output.strip()
+    assert "\n" not in line and line.startswith("Error: ") and not CONTROL.search(line), line
+
+
+TERMINAL_ATTACKS = ["\x1b]0;PWNED-TITLE\x07", "&#27;[32mGREEN", "&#x1b;[2J", "&#x1B]0;T&#7;", "\x9b31mCSI",
+                    "&#155;", "\r\rOVER", "\x00\x08\x7f"]
+
+
+def test_control_characters_in_a_json_deck_never_reach_the_terminal(tmp_path, json_deck):
+    def change(deck):
+        for card in deck["cards"]:
+            for name in ("context", "front", "back", "details", "source_url"):
+                card[name] = "".join(TERMINAL_ATTACKS) + card[name] + "".join(TERMINAL_ATTACKS)
+            card["answers"] = [a + "\x1b[31m" for a in card["answers"]]
+            card["choices"] = [c + "\x07" for c in card["choices"]]
+    result = _quiz(tmp_path, _spoil(json_deck, change), answers="x\n3\n" * 60)
+    assert result.exit_code == 0, result.output
+    assert "PWNED-TITLE" in result.output and "GREEN" in result.output  # the text is shown, the controls not
+    assert not CONTROL.search(result.output.replace("\r", "")) and "\r" not in result.output
+
+
+def test_the_self_test_shows_no_controls_in_a_real_terminal_stream(tmp_path, json_deck):
+    """The same through a real process whose stdout is a pipe: no ESC but the ones of our own styles."""
+    def change(deck):
+        for card in deck["cards"]:
+            card["front"] = "".join(TERMINAL_ATTACKS) + card["front"]
+    path = tmp_path / "deck.json"
+    path.write_text(_spoil(json_deck, change), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "quizgen", "quiz", str(path), "--db", str(tmp_path / "p.db")],
+                         input=b"\n3\n" * 60, capture_output=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert b"PWNED-TITLE" in run.stdout
+    assert not re.search(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]", run.stdout), run.stdout[:400]
 
 
 # ---------------------------------------------------------------------------------------------- real Anki
