@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import threading
+import unicodedata
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -323,6 +324,7 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
     keys: dict[str, tuple[str, str]] = {}
     fingerprints: dict[str, str] = {}
     fronts: set[bytes] = set()
+    subjects: dict[str, tuple[str, tuple[str, ...]]] = {}
     figures = quality.Figures() if options.quality else None
     for n, done in enumerate(_results(files, options), 1):
         if progress:
@@ -343,6 +345,7 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
             doc_cards = [replace(c, doc_key=new_key, id=card_id(new_key, c.kind, c.key)) for c in doc_cards]
             done.key = new_key
         keys[done.key] = (done.path, done.fingerprint)
+        doc_cards = _one_subject_form(doc_cards, subjects)
         report.read += 1
         report.warnings.extend(done.warnings)
         if figures is not None and done.figures is not None:
@@ -359,6 +362,46 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
     report.quality = figures
     if options.strict and report.skipped:
         raise StrictError(f"{len(report.skipped)} input(s) skipped and --strict is on: nothing written", report)
+
+
+SUBJECT_TAG = "quizgen::subject::"
+
+
+def subject_key(subject: str) -> str:
+    """What makes two subjects one deck: 'DNA' and 'dna', 'Straße' and 'STRASSE', 'Café' in NFC and NFD."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", subject).casefold())
+
+
+def _one_subject_form(cards: list[Card], subjects: dict[str, tuple[str, tuple[str, ...]]]) -> list[Card]:
+    """A document's cards under the form of their subject the first document (in file order) gave it,
+    so that subjects that differ only in case or Unicode form are one deck (Anki would otherwise rename
+    one of two decks whose names it holds equal) with one subject tag."""
+    if not cards:
+        return cards
+    subject = cards[0].subject
+    first = subjects.get(subject_key(subject))
+    if first is None:
+        shown = unicodedata.normalize("NFC", subject)
+        tags = tuple(t for t in cards[0].tags if t.startswith(SUBJECT_TAG))
+        subjects[subject_key(subject)] = (shown, tuple(unicodedata.normalize("NFC", t) for t in tags))
+        if shown == subject and all(unicodedata.is_normalized("NFC", t) for t in tags):
+            return cards
+        first = subjects[subject_key(subject)]
+    shown, tags = first
+    if subject == shown and all(t in tags for t in cards[0].tags if t.startswith(SUBJECT_TAG)):
+        return cards
+    return [replace(c, subject=shown, tags=_subject_tags(c.tags, tags)) if c.subject == subject else c
+            for c in cards]
+
+
+def _subject_tags(card_tags: tuple[str, ...], subject_tags: tuple[str, ...]) -> tuple[str, ...]:
+    out = []
+    for tag in card_tags:
+        if not tag.startswith(SUBJECT_TAG):
+            out.append(tag)
+        elif subject_tags:
+            out.extend(t for t in subject_tags if t not in out)
+    return tuple(out)
 
 
 def _unused_key(key: str, keys: dict) -> str:

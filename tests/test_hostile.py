@@ -1140,6 +1140,30 @@ def test_math_and_text_never_make_anki_media_tts_or_latex(tmp_path, anki_import)
     assert "\\(\\bbox" not in shown
 
 
+SUBJECT_VARIANTS = [("a.md", "DNA"), ("b.md", "dna"), ("c.md", "Straße"), ("d.md", "STRASSE"),
+                    ("e.md", "Caf\u00e9"), ("f.md", "Cafe\u0301"), ("g.md", "CAFE\u0301")]
+
+
+def test_subjects_that_differ_in_case_or_unicode_form_are_one_deck(tmp_path, anki_import):
+    for n, (name, subject) in enumerate(SUBJECT_VARIANTS):
+        write_doc(tmp_path / "in", name, id=940000 + n, subject=subject, question=f"What is asked in {name}?")
+    out = tmp_path / "subjects.apkg"
+    report = quizgen.build([tmp_path / "in"], out, ALL_BUILD)
+    assert report.read == len(SUBJECT_VARIANTS) and report.skipped == []
+    col = anki_import(out, tmp_path)
+    names = {d.name for d in col.decks.all_names_and_ids() if col.decks.card_count(d.id, include_subdecks=False)}
+    assert names == {"QuickTakes::DNA", "QuickTakes::Straße", "QuickTakes::Caf\u00e9"}  # first seen, in NFC
+    subject_tags = {t for t in col.tags.all() if t.lower().startswith("quizgen::subject::")}
+    assert {t.lower() for t in subject_tags} == {"quizgen::subject::dna", "quizgen::subject::straße",
+                                                 "quizgen::subject::caf\u00e9"}
+    json_out = tmp_path / "subjects.json"
+    quizgen.build([tmp_path / "in"], json_out, ALL_BUILD)
+    decks = {c["deck"] for c in json.loads(json_out.read_text(encoding="utf-8"))["cards"]}
+    assert decks == names
+    quizgen.build([tmp_path / "in"], tmp_path / "again.json", ALL_BUILD)
+    assert (tmp_path / "again.json").read_bytes() == json_out.read_bytes()
+
+
 def test_anki_shows_the_unicode_exactly(hostile_deck, anki_import):
     folder, apkg = hostile_deck
     col = anki_import(apkg, folder)
