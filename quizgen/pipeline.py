@@ -151,9 +151,9 @@ def find_files(paths: Iterable[str | os.PathLike]) -> tuple[list[str], list[str]
             if top not in seen:
                 seen.add(top)
                 found.append(top)
-        elif os.path.islink(top):
+        elif os.path.islink(top) and not os.path.exists(top):
             problems.append(f"{top}: broken symbolic link")
-        elif os.path.exists(top):  # a pipe, socket or device: reading it could block or never end
+        elif os.path.exists(top):  # a pipe, socket or device (or a link to one): reading it could block
             problems.append(f"{top}: not a regular file")
         else:
             problems.append(f"{top}: no such file or folder")

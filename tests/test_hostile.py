@@ -962,6 +962,21 @@ def test_unicode_is_kept_exactly(hostile_cards):
     assert "\\(x\\) and \\(y\\) are both math" in qa.details
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null")
+def test_a_link_to_a_device_is_not_called_broken(tmp_path):
+    (tmp_path / "null.md").symlink_to("/dev/null")
+    (tmp_path / "gone.md").symlink_to(tmp_path / "nowhere")
+    found, problems = pipeline.find_files([tmp_path / "null.md", tmp_path / "gone.md"])
+    assert found == [] and problems == [f"{tmp_path / 'null.md'}: not a regular file",
+                                        f"{tmp_path / 'gone.md'}: broken symbolic link"]
+
+
+def test_direction_overrides_in_a_url_never_reach_the_source_link_text():
+    card = next(iter(generate(parse(doc_bytes(url="/learn/\u202egnp.exe\u202c/x\u2066y\u2069"), "u.md"), ALL)))
+    text = re.sub(r"<[^>]+>", "", anki.source_html(card))
+    assert "\u202e" not in text and "\u2066" not in text and "gnp.exe/xy" in html.unescape(text)
+
+
 # ---------------------------------------------------------------------------------------------- foreign decks
 
 

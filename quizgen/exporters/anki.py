@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
@@ -107,11 +108,16 @@ def source_html(card: Card) -> str:
     return _source_html(card.source_url, card.date)
 
 
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Direction controls: in a link's text, a right-to-left override makes it read as another address."""
+
+
 @lru_cache(maxsize=64)
 def _source_html(url: str, date: str) -> str:  # the same for every card of a document: made once
     parts = []
     if url:
-        parts.append(f'Source: <a href="{escape(url)}">{escape(url.split("://", 1)[-1])}</a>')
+        shown = _BIDI.sub("", url.split("://", 1)[-1])
+        parts.append(f'Source: <a href="{escape(url)}">{escape(shown)}</a>')
     if date:
         parts.append(f"Posted {escape(date)}")
     return " · ".join(parts)
