@@ -27,6 +27,23 @@ except AttributeError:  # pragma: no cover - only where libyaml is missing
 Resolver = Callable[[str], tuple[str, str]]
 """resolve(image path as written in a note) -> (media file name, path relative to the input folder)."""
 
+
+class _Loader(_SafeLoader):
+    """The safe loader, with integers too long for Python's int-string limit (4,300 digits) kept as
+    their text: an id, subject or keyword of thousands of digits is odd, not an error."""
+
+
+def _int_or_text(loader: yaml.BaseLoader, node: yaml.ScalarNode):
+    try:
+        value = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+        str(value)  # a hexadecimal or sexagesimal value can be short in YAML and too long as decimal text
+    except ValueError:
+        return node.value
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _int_or_text)
+
 MAX_SIZE = 1_000_000
 """Default size limit in bytes: real documents are 3-15 kB, so 1 MB is far past any of them."""
 
@@ -148,7 +165,7 @@ def _front_matter_end(text: str, path: str) -> tuple[dict, int]:
     else:
         raise ParseError(path, "front matter is never closed (no second '---' line)", 1)
     try:
-        fields = yaml.load("\n".join(lines[1:end]), Loader=_SafeLoader)
+        fields = yaml.load("\n".join(lines[1:end]), Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         line = e.problem_mark.line + 2 if e.problem_mark else None
         raise ParseError(path, f"YAML error: {e.problem or e.context}", line) from None

@@ -6,11 +6,16 @@ different documents that share an id both build, with distinct card ids.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import multiprocessing
 import os
 import signal
+import sys
+import threading
+import unicodedata
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -205,9 +210,9 @@ def find_sources(paths: Iterable[str | os.PathLike]) -> tuple[list[Source], list
             if top not in seen:
                 seen.add(top)
                 found.append((top, os.path.dirname(top) or os.curdir, os.path.basename(top)))
-        elif os.path.islink(top):
+        elif os.path.islink(top) and not os.path.exists(top):
             problems.append(f"{top}: broken symbolic link")
-        elif os.path.exists(top):  # a pipe, socket or device: reading it could block or never end
+        elif os.path.exists(top):  # a pipe, socket or device (or a link to one): reading it could block
             problems.append(f"{top}: not a regular file")
         else:
             problems.append(f"{top}: no such file or folder")
@@ -361,7 +366,8 @@ def _results(files: Sequence[str], options: BuildOptions) -> Iterator[_Done]:
         with signals.held():  # a Ctrl-C during a fork would be lost in Python's at-fork callbacks
             for w in range(jobs):
                 receive, send = context.Pipe(duplex=False)
-                worker = context.Process(target=_work, args=(chunks[w::jobs], options, send), daemon=True)
+                worker = context.Process(target=_work, args=(chunks[w::jobs], options, send, os.getpid()),
+                                         daemon=True)
                 worker.start()
                 send.close()
                 pipes.append(receive)
@@ -391,16 +397,47 @@ def collect_less() -> None:
     gc.set_threshold(20_000, 10, 10)
 
 
-def _work(chunks: list[Sequence[str]], options: BuildOptions, send) -> None:
+def _work(chunks: list[Sequence[str]], options: BuildOptions, send, parent: int = 0) -> None:
     """A worker: parse and generate its chunks, sending each chunk's results as one message."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the CLI's handler, inherited by fork
     if hasattr(signal, "pthread_sigmask"):  # forked while they were held
         signal.pthread_sigmask(signal.SIG_UNBLOCK, signals.STOPS)
+    if parent:
+        end_with_parent(parent)
     collect_less()
     for chunk in chunks:
         send.send([_process(path, options) for path in chunk])
     send.close()
+
+
+PR_SET_PDEATHSIG = 1
+"""Linux prctl(2) option: the signal a process gets when its parent ends."""
+
+WATCH_EVERY = 0.5
+"""Seconds between a worker's looks at whether its parent is still there."""
+
+
+def end_with_parent(parent: int) -> None:
+    """Make this worker end when the process that started it ends, however that ends (kill -9 too).
+
+    Without it a worker whose parent was killed lives on, blocked for ever writing to a pipe that
+    another worker still holds open. On Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG); everywhere
+    a watchdog thread sees the parent change (the orphan is adopted) and ends the process."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no libc to ask: the watchdog still does it
+            pass
+    if os.getppid() != parent:  # the parent died before the kernel was told
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="quizgen-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCH_EVERY)
+    os._exit(1)  # the work is no one's now; a send blocked on a full pipe would never return
 
 
 # ---------------------------------------------------------------------------------------------- whole build
@@ -426,6 +463,8 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
     keys: dict[str, tuple[str, str]] = {}
     fingerprints: dict[str, str] = {}
     fronts: set[bytes] = set()
+    subjects: dict[str, tuple[str, tuple[str, ...]]] = {}
+    deck_forms: dict[str, str] = {}
     figures = quality.Figures() if options.quality else None
     for n, done in enumerate(_results(files, options), 1):
         if progress:
@@ -443,18 +482,18 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
             doc_cards = doc.cards
             if doc.key in keys:
                 first = keys[doc.key][0]
-                uses = sum(1 for k in keys if k == doc.key or k.startswith(doc.key + "~"))
-                new_key = f"{doc.key}~{uses}"
+                new_key = _unused_key(doc.key, keys)
                 report.warnings.append(f"{done.path}: id {doc.key} is also used by {first}, a different document; "
                                        "both are built, with distinct card ids")
                 doc_cards = [rekey(c, new_key) for c in doc_cards]
                 doc.key = new_key
             keys[doc.key] = (done.path, doc.fingerprint)
+            doc_cards = _one_subject_form(doc_cards, subjects)
             report.read += 1
             if mtimes is not None:
                 mtimes[doc.key] = done.mtime
-            if decks is not None:
-                decks[doc.key] = doc.deck
+            if decks is not None:  # decks that differ only in case or Unicode form are one, as subjects are
+                decks[doc.key] = deck_forms.setdefault(subject_key(doc.deck), unicodedata.normalize("NFC", doc.deck))
             for card, key in zip(doc_cards, doc.fronts):
                 if key in fronts:
                     report.duplicate_fronts += 1
@@ -487,6 +526,55 @@ EXPORTERS = {"anki": anki.write, "json": json_exporter.write, "anki-text": text.
 
 PREVIOUS = {"anki": anki.read_doc_tags, "anki-text": text.read_doc_tags}
 """Formats that carry document tags -> how to read them back from an earlier build."""
+
+
+SUBJECT_TAG = "quizgen::subject::"
+
+
+def subject_key(subject: str) -> str:
+    """What makes two subjects one deck: 'DNA' and 'dna', 'Straße' and 'STRASSE', 'Café' in NFC and NFD."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", subject).casefold())
+
+
+def _one_subject_form(cards: list[Card], subjects: dict[str, tuple[str, tuple[str, ...]]]) -> list[Card]:
+    """A document's cards under the form of their subject the first document (in file order) gave it,
+    so that subjects that differ only in case or Unicode form are one deck (Anki would otherwise rename
+    one of two decks whose names it holds equal) with one subject tag."""
+    if not cards:
+        return cards
+    subject = cards[0].subject
+    first = subjects.get(subject_key(subject))
+    if first is None:
+        shown = unicodedata.normalize("NFC", subject)
+        tags = tuple(t for t in cards[0].tags if t.startswith(SUBJECT_TAG))
+        subjects[subject_key(subject)] = (shown, tuple(unicodedata.normalize("NFC", t) for t in tags))
+        if shown == subject and all(unicodedata.is_normalized("NFC", t) for t in tags):
+            return cards
+        first = subjects[subject_key(subject)]
+    shown, tags = first
+    if subject == shown and all(t in tags for t in cards[0].tags if t.startswith(SUBJECT_TAG)):
+        return cards
+    return [replace(c, subject=shown, tags=_subject_tags(c.tags, tags)) if c.subject == subject else c
+            for c in cards]
+
+
+def _subject_tags(card_tags: tuple[str, ...], subject_tags: tuple[str, ...]) -> tuple[str, ...]:
+    out = []
+    for tag in card_tags:
+        if not tag.startswith(SUBJECT_TAG):
+            out.append(tag)
+        elif subject_tags:
+            out.extend(t for t in subject_tags if t not in out)
+    return tuple(out)
+
+
+def _unused_key(key: str, keys: dict) -> str:
+    """A new key for a second document with `key`: `key~N`, N counting the keys of its family so far,
+    then on past any that a document already holds (an id written '777~2' in a source, say)."""
+    n = sum(1 for k in keys if k == key or k.startswith(key + "~"))
+    while f"{key}~{n}" in keys:
+        n += 1
+    return f"{key}~{n}"
 
 
 def build(paths: Iterable[str | os.PathLike], output: str | os.PathLike, options: BuildOptions = BuildOptions(),

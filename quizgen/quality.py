@@ -29,7 +29,8 @@ def front_text(card: Card) -> str:
 _PUNCTUATION = re.compile(r"[^\w\s²³⁺⁻+-]")
 
 
-_NOT_WORDS = re.compile(r"<pre>.*?</pre>|<code>.*?</code>|\\\(.*?\\\)|\\\[.*?\\\]|<[^>]+>|&#?\w+;", re.S)
+_NOT_WORDS = re.compile(r"<pre>.*?</pre>|<code>.*?</code>|\\\(.*?\\\)|\\(?:\[|&#91;).*?\\\]|<[^>]+>|&#?\w+;", re.S)
+"""What is not a word: code, formulas (display math opens '\\&#91;', see render.math), tags, entities."""
 
 
 _ASCII_WORDS = str.maketrans({c: " " if _PUNCTUATION.fullmatch(chr(c).casefold()) else chr(c).casefold()
@@ -55,7 +56,7 @@ def _words(html: str) -> str:
 
 
 _CLOZE_OPEN = re.compile(r"\{\{c\d+::")
-_SPANS = (("<pre>", "</pre>"), ("<code>", "</code>"), ("\\(", "\\)"), ("\\[", "\\]"), ("<", ">"))
+_SPANS = (("<pre>", "</pre>"), ("<code>", "</code>"), ("\\(", "\\)"), ("\\[", "\\]"), ("\\&#91;", "\\]"), ("<", ">"))
 """What opens each of _NOT_WORDS's spans, and what ends it."""
 
 

@@ -4,9 +4,11 @@ Every character of source text is escaped here and nowhere else. The only tags t
 ones written below (p, b, i, code, pre, a, br, ul, ol, li, h4, table, tr, th, td, div, span, and img for
 the media files a build packs, by the name it gave them), links only to http(s)/mailto, and source text that looks like Anki syntax ({{c1::...}}, {{Front}}, [sound:...],
 [latex]...) stays literal because braces and brackets leave as entities. Anki matches its syntax in the
-raw field; MathJax, though, reads the text after entities are decoded, so a '\\(' or '\\[' in source
-text gets an invisible WORD JOINER after its backslash, and math that would make links or markup
-(\\href, \\style, ...) is shown as code instead of being typeset.
+raw field, so no '[' ever leaves here raw, not even the one of display math's own '\\[' (written
+'\\&#91;'). MathJax, though, reads the text after entities are decoded, so a '\\(' or '\\[' in source
+text gets an invisible WORD JOINER after its backslash, and math is typeset only when every command
+in it is one that math needs (TEX_COMMANDS): anything else (\\bbox, \\style, \\href, \\require,
+\\unicode, \\def, ...) could style, link or load, and that math is shown as code instead.
 """
 
 from __future__ import annotations
@@ -24,8 +26,78 @@ WORD_JOINER = "\u2060"
 """Invisible, and enough to stop MathJax reading a '\\(' or '\\[' in source text as the start of math."""
 
 _MATH_OPENER = re.compile(r"\\(?=[(\[])")
-_UNSAFE_TEX = re.compile(r"\\(?:href|url|style|class|cssId|require|data|mmlToken|html\w*)(?![A-Za-z])")
-"""MathJax commands that make links, classes, styles or load extensions: never typeset from a source."""
+TEX_COMMANDS = frozenset("""
+alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa varkappa lambda mu nu xi omicron
+pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega digamma
+Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega varGamma varDelta varTheta varLambda varXi varPi
+varSigma varUpsilon varPhi varPsi varOmega
+frac dfrac tfrac cfrac binom dbinom tbinom sqrt over choose atop above
+sum prod coprod int iint iiint iiiint oint idotsint bigcup bigcap bigvee bigwedge bigoplus bigotimes bigodot
+biguplus bigsqcup limits nolimits displaylimits
+lim limsup liminf sup inf max min arg det dim exp gcd hom ker deg Pr log lg ln
+sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh coth
+mod bmod pmod pod operatorname mathop mathbin mathrel mathord mathopen mathclose mathpunct mathinner
+text textrm textbf textit textsf texttt textnormal textup textmd mbox
+mathrm mathbf mathit mathsf mathtt mathbb mathcal mathfrak mathscr mathnormal boldsymbol pmb rm bf it sf tt cal
+left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr bigm Bigm biggm Biggm
+begin end hline cr newline
+displaystyle textstyle scriptstyle scriptscriptstyle
+quad qquad enspace thinspace medspace thickspace negthinspace negmedspace negthickspace
+hat widehat check bar overline underline vec overrightarrow overleftarrow overleftrightarrow
+underrightarrow underleftarrow dot ddot dddot tilde widetilde acute grave breve mathring
+overbrace underbrace overset underset stackrel substack boxed phantom hphantom vphantom smash
+xrightarrow xleftarrow xleftrightarrow xRightarrow xLeftarrow
+cdot cdots ldots dots dotsc dotsb dotsm dotsi vdots ddots times div pm mp ast star circ bullet
+oplus ominus otimes oslash odot dagger ddagger amalg wr cup cap sqcup sqcap uplus setminus smallsetminus
+wedge vee land lor lnot neg not triangleleft triangleright bigtriangleup bigtriangledown
+le leq ge geq leqq geqq leqslant geqslant ne neq approx approxeq equiv sim simeq cong propto ll gg lll ggg
+lt gt prec succ preceq succeq asymp doteq models vdash dashv perp parallel mid nmid nparallel
+subset subseteq supset supseteq subsetneq supsetneq sqsubset sqsupset sqsubseteq sqsupseteq
+in notin ni owns emptyset varnothing forall exists nexists complement
+nless ngtr nleq ngeq nsim ncong lneq gneq lnsim gnsim
+to gets rightarrow leftarrow Rightarrow Leftarrow leftrightarrow Leftrightarrow iff implies impliedby mapsto
+longmapsto longrightarrow longleftarrow Longrightarrow Longleftarrow longleftrightarrow Longleftrightarrow
+uparrow downarrow updownarrow Uparrow Downarrow Updownarrow nearrow searrow nwarrow swarrow
+hookrightarrow hookleftarrow rightharpoonup rightharpoondown leftharpoonup leftharpoondown
+rightleftharpoons leftrightharpoons rightleftarrows leftrightarrows leadsto
+infty partial nabla hbar hslash ell wp Re Im aleph beth gimel imath jmath prime backprime surd
+angle measuredangle sphericalangle triangle square Box blacksquare diamond Diamond lozenge checkmark
+top bot therefore because degree flat natural sharp clubsuit diamondsuit heartsuit spadesuit
+vert Vert lvert rvert lVert rVert langle rangle lceil rceil lfloor rfloor lbrace rbrace lbrack rbrack
+backslash colon ulcorner urcorner llcorner lrcorner
+ce pu
+""".split())
+"""MathJax commands math needs: letters, operators, fractions, roots, big operators, fonts, delimiters,
+accents, arrows, relations, environments (TEX_ENVIRONMENTS) and mhchem's \\ce/\\pu. Nothing here styles,
+colours, links, defines macros or loads an extension; any other command keeps its math from being typeset."""
+
+TEX_ENVIRONMENTS = frozenset("""
+matrix pmatrix bmatrix Bmatrix vmatrix Vmatrix smallmatrix cases rcases dcases array subarray
+aligned alignedat gathered split align align* alignat alignat* gather gather* equation equation* multline
+multline* eqnarray eqnarray*
+""".split())
+"""The environments \\begin may open."""
+
+_TEX_COMMAND = re.compile(r"\\(?:([A-Za-z]+)|([()\[\]])|.)|\\$", re.S)
+_TEX_ENVIRONMENT = re.compile(r"\s*\{([^{}]*)\}")
+
+
+def safe_tex(tex: str) -> bool:
+    """Whether MathJax may typeset this: every command is in TEX_COMMANDS, every environment in
+    TEX_ENVIRONMENTS, and no '\\(' '\\)' '\\[' '\\]' inside could end the math and start more."""
+    for m in _TEX_COMMAND.finditer(tex):
+        name, delimiter = m.group(1), m.group(2)
+        if delimiter or m.group(0) == "\\":
+            return False
+        if name is None:
+            continue  # a control symbol: \\, \{ \; \! \  ...: spacing and literal characters
+        if name not in TEX_COMMANDS:
+            return False
+        if name in ("begin", "end"):
+            env = _TEX_ENVIRONMENT.match(tex, m.end())
+            if env is None or env.group(1).strip() not in TEX_ENVIRONMENTS:
+                return False
+    return True
 
 
 def escape_code(text: str) -> str:
@@ -62,16 +134,16 @@ def escape(text: str) -> str:
 
 
 def math(tex: str, display: bool = False) -> str:
-    """MathJax as Anki wants it: \\(...\\) or \\[...\\]; '}}' is split so it never closes a cloze.
-
-    Math that uses a command that makes links or markup is shown as its source, as code."""
-    if _UNSAFE_TEX.search(tex):
+    """MathJax as Anki wants it: \\(...\\) or \\[...\\], with the '[' of '\\[' as an entity so that no
+    Anki tag ('[sound:', '[latex]', '[$$]', ...) can ever start there; '}}' is split so it never closes
+    a cloze. Math that uses a command not in TEX_COMMANDS is shown as its source, as code."""
+    if not safe_tex(tex):
         return f"<code>{escape_code(('$$%s$$' if display else '$%s$') % tex.strip())}</code>"
     tex = html.escape(tex.strip(), quote=False).replace("[", "&#91;")
     while "}}" in tex or "{{" in tex:
         tex = tex.replace("}}", "} }").replace("{{", "{ {")
     tex = tex.replace("::", ": :")
-    return f"\\[{tex}\\]" if display else f"\\({tex}\\)"
+    return f"\\&#91;{tex}\\]" if display else f"\\({tex}\\)"
 
 
 def _piece(inline: Inline, text: str) -> str:

@@ -25,6 +25,16 @@ ABBREVIATIONS = frozenset(
 )
 """Abbreviations Punkt must not end a sentence at (written here: nothing is downloaded)."""
 
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 and C1 control characters but tab and newline: ESC, BEL, CSI (\\x9b), carriage return, Anki's field
+separator \\x1f ... never text a learner reads, and on a terminal the start of escape sequences."""
+
+
+def strip_controls(text: str) -> str:
+    """Text without CONTROLS (the quick isprintable() test rules them out for most text)."""
+    return text if text.isprintable() else CONTROLS.sub("", text)
+
+
 _WORD = re.compile(r"(?:[^\W_]|[⁺⁻])+(?:[-'’](?:[^\W_]|[⁺⁻])+)*")
 _STEMMER = SnowballStemmer("english")
 
@@ -107,6 +117,12 @@ _BLANKS = " \t\n\r\x0b\x0c"
 """What Punkt counts as the space before a word (string.whitespace)."""
 
 
+PUNKT_MOST = 500
+"""Punkt reads a paragraph with at most this many places a sentence may end (some 70 ms): on more, its
+cost grows past any budget (100,000 'a. ' took it over nltk's own 5 s regex limit), and every such
+place is taken as an end, as the plain way below does."""
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentence boundaries (start, end) of a paragraph, from Punkt with our abbreviation list.
 
@@ -122,12 +138,16 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         start = text.index(stripped[0])
         return [(start, start + len(stripped))]
     ends = list(_CANDIDATES.finditer(text))
-    if not all(_plain_end(text, m) for m in ends):
-        return list(_SENTENCES.span_tokenize(text))
+    if len(ends) <= PUNKT_MOST and not all(_plain_end(text, m) for m in ends):
+        try:
+            return list(_SENTENCES.span_tokenize(text))
+        except TimeoutError:  # nltk's guard on its own patterns: odd text, cut the plain way
+            pass
     spans, start = [], 0
     for m in ends:
-        spans.append((start, m.end()))
-        start = m.start("next_tok")
+        if m["next_tok"] is not None:  # (only where Punkt was not asked: punctuation after the stop)
+            spans.append((start, m.end()))
+            start = m.start("next_tok")
     spans.append((start, len(text.rstrip())))
     return spans
 

@@ -33,7 +33,7 @@ def import_apkg(col: Collection, path: Path):
 def visible(html: str) -> str:
     """Card HTML without style, code and math, where Markdown syntax would be a rendering bug."""
     html = re.sub(r"<style>.*?</style>|<pre>.*?</pre>|<code>.*?</code>", "", html, flags=re.S)
-    return re.sub(r"\\\(.*?\\\)|\\\[.*?\\\]", "", html, flags=re.S)
+    return re.sub(r"\\\(.*?\\\)|\\(?:\[|&#91;).*?\\\]", "", html, flags=re.S)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ test_cli_errors.py.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import subprocess
@@ -25,6 +26,7 @@ from hypothesis import strategies as st
 
 import quizgen
 from quizgen import pipeline
+from quizgen.exporters import anki, notes
 from quizgen.errors import ParseError
 from quizgen.generator import Options, generate
 from quizgen.model import CARD_KINDS, Document
@@ -193,7 +195,7 @@ def test_alias_bombs_take_bounded_time_and_memory(bomb, where):
     elapsed = time.perf_counter() - start
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert elapsed < 2 and peak < 50_000_000
+    assert elapsed < 5 and peak < 50_000_000  # a bomb expanded would take minutes and gigabytes
     if isinstance(result, ParseError):  # refused, in one line, naming the field
         assert str(result).startswith(f"bomb.md: '{where}' must be")
     else:  # harmless: nothing of the bomb reaches a card
@@ -239,9 +241,44 @@ def test_ids_of_the_wrong_type():
     assert parse(doc_bytes(id=None), "x/my-doc.md").key == "file:my-doc"
 
 
-def test_an_id_too_long_for_python_ints_is_one_clean_line():
-    message = problem(fm("id: 1" + "0" * 5000 + "\nquestion: What?\nanswer: x"))
-    assert message.startswith("doc.md: YAML error: ") and "sys.set_int_max_str_digits" not in message
+HUGE_NUMBERS = ["1" + "0" * 5000, "0x" + "f" * 3600, "0o" + "7" * 5000, "0b" + "1" * 15000, "1_" * 4400 + "1",
+                "59:" * 2500 + "1"]
+"""Integers too long for Python's int-string limit (4,300 digits), or that become so in decimal."""
+
+
+@pytest.mark.parametrize("number", HUGE_NUMBERS, ids=["decimal", "hex", "octal", "binary", "underscores",
+                                                      "sexagesimal"])
+def test_numbers_too_long_for_python_ints_are_kept_as_text(number):
+    data = fm(f"id: {number}\nquestion: {number}\nsubject: {number}\nanswer: 'Lead **Alpha Term** is a thing that every test of this file reads.'\n"
+              f"seo:\n  page_keywords: [{number}, thing]\nrelated_article1:\n  id: {number}")
+    doc = parse(data, "doc.md")
+    assert doc.key == doc.question == number and doc.related == (number,)
+    assert doc.keywords == (number, "thing")
+    assert generate(doc, ALL)
+
+
+def test_huge_numbers_build_in_worker_processes_too(tmp_path):
+    for n, number in enumerate(HUGE_NUMBERS * 12):  # enough files for workers
+        (tmp_path / f"d{n:03}.md").write_bytes(fm(
+            f"id: {n}\nquestion: What is {number}?\nsubject: {number}\nanswer: 'Lead **Alpha Term** is thing {n}.'"))
+    report = quizgen.check([tmp_path], pipeline.BuildOptions(jobs=2))
+    assert report.skipped == [] and report.read == len(HUGE_NUMBERS) * 12
+
+
+@pytest.mark.parametrize("paragraph", ["a. " * 100_000, "x.) " * 50_000, "Dr. e.g. " * 40_000],
+                         ids=["stops", "stops-and-parens", "abbreviations"])
+def test_a_paragraph_of_endless_stops_builds_in_bounded_time(tmp_path, paragraph):
+    """Punkt gave up (nltk's 5 s regex limit: 'internal error') on 100,000 'a. ': now every stop is a break."""
+    from quizgen.text import PUNKT_MOST, sentence_spans
+
+    started = time.monotonic()
+    spans = sentence_spans(paragraph)
+    assert spans == sorted(spans) and spans[-1][1] == len(paragraph.rstrip())
+    assert len(spans) > PUNKT_MOST or ")" in paragraph  # a stop before ')' is no break without Punkt
+    write_doc(tmp_path, "stops.md", answer="Lead **Alpha Term** is here.\\n\\n" + paragraph)
+    report = quizgen.check([tmp_path], ALL_BUILD)
+    assert report.skipped == [] and report.read == 1
+    assert time.monotonic() - started < 30  # was minutes of Punkt, or its TimeoutError
 
 
 def test_missing_question_or_answer():
@@ -417,6 +454,28 @@ def test_different_documents_with_one_id_both_build_with_distinct_card_ids(tmp_p
     assert {c.doc_key for c in cards} == {"5", "5~1"}
 
 
+@pytest.mark.parametrize("ids", [
+    ("777", "777~2", "777"),  # b.md was renamed 777~2, the id a2.md already held
+    ("777", "777", "777~1"),  # c.md holds the id b.md was renamed to
+    ("777", "777~1", "777", "777", "777~2", "777~3"),
+], ids=["rename-onto-earlier", "later-holds-renamed", "many"])
+def test_renamed_duplicate_ids_never_collide(tmp_path, anki_import, ids):
+    for n, id_ in enumerate(ids):
+        write_doc(tmp_path / "in", f"d{n}.md", id=id_, question=f"What does document {n} ask about junctions?")
+    report = pipeline.Report()
+    cards = list(pipeline.cards([tmp_path / "in"], ALL_BUILD, report))
+    keys = list(dict.fromkeys(c.doc_key for c in cards))
+    assert report.read == len(ids) and len(keys) == len(ids)  # one key per document, none shared
+    assert len({c.id for c in cards}) == len(cards)
+    again = list(pipeline.cards([tmp_path / "in"], ALL_BUILD, pipeline.Report()))
+    assert [c.id for c in again] == [c.id for c in cards]  # the same renames every build
+    out = tmp_path / "dup.apkg"
+    quizgen.build([tmp_path / "in"], out, ALL_BUILD)
+    col = anki_import(out, tmp_path)
+    assert len(col.import_log.new) == len(col.find_notes("")) and not col.import_log.duplicate
+    assert len(col.find_notes("")) == len([c for c in cards if c.kind != "mcq"])
+
+
 # ---------------------------------------------------------------------------------------------- writes
 
 
@@ -497,6 +556,50 @@ def test_a_build_leaves_nothing_behind(tmp_path, monkeypatch, suffix):
     assert os.listdir(system_tmp) == []
     pipeline.check([src])
     assert tree(src) == before and os.listdir(system_tmp) == []
+
+
+KILLED_BUILD = """
+import multiprocessing, sys, time
+from quizgen import pipeline
+cards = pipeline.cards([sys.argv[1]], pipeline.BuildOptions(jobs=2), pipeline.Report())
+next(cards)  # the workers are running; reading no further fills their pipes and blocks them in a write
+print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting for its new parent to reap it has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_end_when_their_build_is_killed(tmp_path):
+    """kill -9 of a build whose workers are blocked writing to it: they end too, within 5 s."""
+    for n in range(pipeline.PARALLEL_FROM * 3):
+        write_doc(tmp_path / "in", f"d{n:03}.md", id=930000 + n, question=f"What happens at junction {n}?")
+    build = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, str(tmp_path / "in")], stdout=subprocess.PIPE,
+                             text=True)
+    try:
+        workers = [int(p) for p in build.stdout.readline().split()]
+        assert len(workers) == 2 and all(_alive(p) for p in workers)
+        time.sleep(0.5)  # long enough for each to fill its pipe and block in a write
+        assert all(_alive(p) for p in workers)
+    finally:
+        build.kill()
+        build.wait()
+        build.stdout.close()
+    deadline = time.monotonic() + 5
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [p for p in workers if _alive(p)]
+    for pid in left:  # never leave them behind, even when the test fails
+        os.kill(pid, 9)
+    assert left == []
 
 
 # ---------------------------------------------------------------------------------------------- hostile content
@@ -605,7 +708,9 @@ ALLOWED_TAG = re.compile(
     r'</?(?:p|b|i|code|pre|a|br|ul|ol|li|h4|table|tr|th|td|div|span|details|summary|hr)'
     r'(?:\s+(?:class|href|start)="[^"<>]*")*\s*/?>')
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "background", "poster", "srcdoc"}
-UNSAFE_TEX = re.compile(r"\\(?:href|url|style|class|cssId|require|data|mmlToken)(?![A-Za-z])")
+UNSAFE_TEX = re.compile(r"\\(?:href|url|style|class|cssId|require|data|mmlToken|bbox|unicode|html\w*|def|let|"
+                        r"(?:re)?newcommand|color|textcolor|colorbox|enclose|char|verb)(?![A-Za-z])")
+"""MathJax commands that style, colour, link, define macros or load extensions (the test's own list)."""
 
 
 class _Tags(HTMLParser):
@@ -747,13 +852,53 @@ def test_math_cannot_make_links_or_markup(hostile_cards):
 
 def test_math_render_keeps_safe_tex_and_refuses_link_commands():
     assert math("x^2") == "\\(x^2\\)"
-    assert math("\\frac{a}{b}", display=True) == "\\[\\frac{a}{b}\\]"
+    assert math("\\frac{a}{b}", display=True) == "\\&#91;\\frac{a}{b}\\]"  # MathJax reads '\[': no raw '['
     for tex in ("\\href{javascript:alert(1)}{x}", "\\url{javascript:x}", "\\style{color:red}{y}",
                 "\\class{a}{b}", "\\cssId{i}{c}", "\\require{html}", "\\data{x=1}{y}", "\\mmlToken{mi}{x}"):
         out = math(tex)
-        assert not out.startswith(("\\(", "\\[")) and out.startswith("<code>"), out
+        assert not out.startswith(("\\(", "\\[", "\\&#91;")) and out.startswith("<code>"), out
         assert unsafe_parts(f"<p>{out}</p>") == []
     assert math("a [sound:x.mp3] b").count("[") == 0  # Anki's media tags never form, even inside math
+    assert math("sound:x.mp3]", display=True).count("[") == 0  # nor from display math's own opener
+
+
+FOREIGN_TEX = [  # MathJax commands that style, colour, link, define or load: none is typeset from a source
+    "\\bbox[background:url(https://evil.example/t.png);position:fixed;top:0;left:0;width:100vw;height:100vh]{x}",
+    "\\bbox[red]{x}", "\\style{color:red}{y}", "\\class{evil}{z}", "\\cssId{i}{c}", "\\href{https://x.org}{x}",
+    "\\url{https://x.org}", "\\require{html}", "\\unicode{x1F4A9}", "\\unicode[Arial]{65}", "\\htmlStyle{a}{b}",
+    "\\htmlClass{a}{b}", "\\htmlData{a=b}{c}", "\\htmlId{a}{b}", "\\def\\x{y}\\x", "\\newcommand{\\x}{y}",
+    "\\renewcommand{\\frac}{y}", "\\let\\x\\y", "\\color{red}{x}", "\\textcolor{red}{x}", "\\colorbox{red}{x}",
+    "\\enclose{circle}[mathcolor=red]{x}", "\\mmlToken{mi}{x}", "\\data{x=1}{y}", "\\char65", "\\verb|x|",
+    "\\ref{x}", "\\eqref{x}", "\\label{x}", "\\tag{x}", "\\begin{evil}x\\end{evil}", "\\begin x", "x\\",
+    "a \\) <b>b</b> \\( c", "a \\] b", "\\Huge x", "\\hspace{9999em}", "\\kern9999em", "\\mathchoice{a}{b}{c}{d}",
+    "\\frac{\\bbox[red]{a}}{b}", "\\ce{\\href{https://x.org}{H2O}}", "\\text{\\style{color:red}{x}}",
+]
+MATH_TEX = [  # what math needs, kept as math
+    "x^2", "\\frac{a}{b}", "\\sqrt[3]{x}", "\\sum_{i=1}^{n} i^2", "\\int_0^\\infty e^{-x}\\,dx",
+    "\\mathrm{d}x", "\\text{if } x > 0", "\\left( \\frac{a}{b} \\right)", "\\alpha + \\beta = \\Gamma",
+    "\\begin{aligned} a &= b \\\\ c &= d \\end{aligned}", "\\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}",
+    "f(x) = \\begin{cases} 1 & x > 0 \\\\ 0 & \\text{otherwise} \\end{cases}", "\\ce{H2O}",
+    "\\lim_{x \\to 0} \\frac{\\sin x}{x} = 1", "\\mathbb{R}^n", "\\vec{F} = m\\vec{a}", "a \\leq b \\neq c",
+    "\\operatorname{sgn}(x)", "\\hat{\\theta}", "\\overline{AB}", "\\{ x \\mid x \\in A \\}", "\\Delta G^\\circ",
+]
+
+
+@pytest.mark.parametrize("tex", FOREIGN_TEX)
+def test_math_with_a_command_math_does_not_need_is_shown_as_text(tex):
+    for display in (False, True):
+        out = math(tex, display)
+        assert out.startswith("<code>") and out.endswith("</code>"), out
+        assert html.unescape(out[len("<code>"):-len("</code>")]) == ("$$%s$$" if display else "$%s$") % tex
+        assert "[" not in out
+
+
+@pytest.mark.parametrize("tex", MATH_TEX)
+def test_math_that_uses_only_what_math_needs_is_typeset(tex):
+    inline, display = math(tex), math(tex, display=True)
+    assert inline.startswith("\\(") and inline.endswith("\\)"), inline
+    assert display.startswith("\\&#91;") and display.endswith("\\]"), display
+    assert "[" not in inline + display
+    assert html.unescape(inline[2:-2]) == tex.strip()
 
 
 def test_text_that_looks_like_a_mathjax_delimiter_is_not_math():
@@ -817,6 +962,114 @@ def test_unicode_is_kept_exactly(hostile_cards):
     assert "\\(x\\) and \\(y\\) are both math" in qa.details
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null")
+def test_a_link_to_a_device_is_not_called_broken(tmp_path):
+    (tmp_path / "null.md").symlink_to("/dev/null")
+    (tmp_path / "gone.md").symlink_to(tmp_path / "nowhere")
+    found, problems = pipeline.find_files([tmp_path / "null.md", tmp_path / "gone.md"])
+    assert found == [] and problems == [f"{tmp_path / 'null.md'}: not a regular file",
+                                        f"{tmp_path / 'gone.md'}: broken symbolic link"]
+
+
+def test_direction_overrides_in_a_url_never_reach_the_source_link_text():
+    card = next(iter(generate(parse(doc_bytes(url="/learn/\u202egnp.exe\u202c/x\u2066y\u2069"), "u.md"), ALL)))
+    text = re.sub(r"<[^>]+>", "", notes.source_html(card))
+    assert "\u202e" not in text and "\u2066" not in text and "gnp.exe/xy" in html.unescape(text)
+
+
+# ---------------------------------------------------------------------------------------------- foreign decks
+
+
+@pytest.fixture(scope="module")
+def json_deck(tmp_path_factory) -> dict:
+    """A real deck quizgen wrote, as parsed JSON, for the tests to spoil."""
+    folder = tmp_path_factory.mktemp("deck")
+    write_doc(folder / "in", "a.md")
+    quizgen.build([folder / "in"], folder / "deck.json", ALL_BUILD)
+    return json.loads((folder / "deck.json").read_text(encoding="utf-8"))
+
+
+def _quiz(tmp_path, deck_text: str, answers: str = "\n" * 40):
+    from click.testing import CliRunner
+    from quizgen.quiz.commands import quiz
+
+    path = tmp_path / "deck.json"
+    path.write_text(deck_text, encoding="utf-8")
+    return CliRunner().invoke(quiz, [str(path), "--db", str(tmp_path / "p.db"), "--new", "50"], input=answers)
+
+
+def _spoil(deck: dict, change) -> str:
+    deck = json.loads(json.dumps(deck))
+    change(deck)
+    return json.dumps(deck)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["cards"][0].update(front=5), "at cards/0/front: 5 is not of type 'string'"),
+    (lambda d: d["cards"][1].update(answers="x"), "at cards/1/answers: 'x' is not of type 'array'"),
+    (lambda d: d["cards"][0].update(answers=[["x"]]), "at cards/0/answers/0: ['x'] is not of type 'string'"),
+    (lambda d: d["cards"][0].update(kind="riddle"), "at cards/0/kind: 'riddle' is not one of"),
+    (lambda d: d["cards"][0].update(id="x"), "at cards/0/id: 'x' does not match"),
+    (lambda d: d["cards"][0].pop("front"), "at cards/0: 'front' is a required property"),
+    (lambda d: d["cards"][0].update(evil=1), "at cards/0: Additional properties are not allowed ('evil' was unexpected)"),
+    (lambda d: d["cards"].__setitem__(0, "card"), "at cards/0: 'card' is not of type 'object'"),
+    (lambda d: d.pop("deck"), "at the deck: 'deck' is a required property"),
+    (lambda d: d["cards"][0].update(front=["\x1b]0;PWNED\x07" * 100 + "x" * 5000]), "at cards/0/front: "),
+], ids=["front-number", "answers-text", "answers-nested", "kind", "id", "missing", "unknown", "card-text",
+        "no-deck", "long"])
+def test_a_json_deck_that_breaks_the_schema_is_refused_in_one_line(tmp_path, json_deck, change, message):
+    result = _quiz(tmp_path, _spoil(json_deck, change))
+    assert result.exit_code == 1, result.output
+    line = result.output.strip()
+    assert "\n" not in line and line.startswith("Error: ") and "not a valid quizgen JSON deck" in line
+    assert message in line, line
+    assert not CONTROL.search(line) and len(line) < 300
+
+
+@pytest.mark.parametrize("text", [
+    '{"format": "quizgen", "version": 1, "deck": "x", "cards": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    '{"format": "quizgen", "version": 1, "deck": "x", "cards": [' + '{"a": ' * 100_000 + "1" + "}" * 100_000 + "]}",
+    "[" * 100_000,
+    '{"format": "quizgen", "version": "\x1b[2J", "deck": "x", "cards": []}',
+], ids=["nested-cards", "nested-objects", "unclosed", "version-escape"])
+def test_a_hostile_json_deck_is_one_line_not_a_crash(tmp_path, text):
+    result = _quiz(tmp_path, text)
+    assert result.exit_code == 1, result.output
+    line = result.output.strip()
+    assert "\n" not in line and line.startswith("Error: ") and not CONTROL.search(line), line
+
+
+TERMINAL_ATTACKS = ["\x1b]0;PWNED-TITLE\x07", "&#27;[32mGREEN", "&#x1b;[2J", "&#x1B]0;T&#7;", "\x9b31mCSI",
+                    "&#155;", "\r\rOVER", "\x00\x08\x7f"]
+
+
+def test_control_characters_in_a_json_deck_never_reach_the_terminal(tmp_path, json_deck):
+    def change(deck):
+        for card in deck["cards"]:
+            for name in ("context", "front", "back", "details", "source_url"):
+                card[name] = "".join(TERMINAL_ATTACKS) + card[name] + "".join(TERMINAL_ATTACKS)
+            card["answers"] = [a + "\x1b[31m" for a in card["answers"]]
+            card["choices"] = [c + "\x07" for c in card["choices"]]
+    result = _quiz(tmp_path, _spoil(json_deck, change), answers="x\n3\n" * 60)
+    assert result.exit_code == 0, result.output
+    assert "PWNED-TITLE" in result.output and "GREEN" in result.output  # the text is shown, the controls not
+    assert not CONTROL.search(result.output.replace("\r", "")) and "\r" not in result.output
+
+
+def test_the_self_test_shows_no_controls_in_a_real_terminal_stream(tmp_path, json_deck):
+    """The same through a real process whose stdout is a pipe: no ESC but the ones of our own styles."""
+    def change(deck):
+        for card in deck["cards"]:
+            card["front"] = "".join(TERMINAL_ATTACKS) + card["front"]
+    path = tmp_path / "deck.json"
+    path.write_text(_spoil(json_deck, change), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "quizgen", "quiz", str(path), "--db", str(tmp_path / "p.db")],
+                         input=b"\n3\n" * 60, capture_output=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert b"PWNED-TITLE" in run.stdout
+    assert not re.search(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]", run.stdout), run.stdout[:400]
+
+
 # ---------------------------------------------------------------------------------------------- real Anki
 
 
@@ -852,6 +1105,78 @@ def test_hostile_deck_imports_into_anki_and_renders_safely(hostile_deck, anki_im
     step_one = [q for _, q, _ in rendered.values() if "step one shows" in q]
     assert step_one and all("&#123;&#123;Text&#125;&#125;" in q for q in step_one)
     assert not col.get_empty_cards().notes
+
+
+ANKI_TAGS = dict(  # every way into Anki's media, TTS and LaTeX tags, from math and from plain text
+    id=920101,
+    question="Does [sound:q.mp3] or $$sound:q2.mp3]$$ play?",
+    subject="[sound:subject.mp3]",
+    answer=(
+        "Lead $$sound:x.mp3]$$ and $$anki:tts lang=en_US]hello$$ spoken $$/anki:tts]$$ and "
+        "$$latex]\\input{/etc/passwd}$$ typeset $$/latex]$$ and $$$]x$$ and $$/$]$$ and $$$$]y$$ z $$/$$]$$ "
+        "and [anki:tts lang=en_US]text[/anki:tts] and [latex]\\input{x}[/latex] and [$$]y[/$$].\\n\\n"
+        "1. **Alpha Step**: the first one $$sound:a.mp3]$$ with $$\\frac{a}{b}$$ kept as it was.\\n"
+        "2. **Beta Step**: the second one $\\bbox[background:url(https://evil.example/t.png);position:fixed]{x}$ in a box.\\n"
+        "3. **Gamma Step**: the third one [sound:c.mp3] plays a sound of its own."
+    ),
+    seo={"page_keywords": "[sound:k.mp3], [latex]k[/latex], second"},
+    date="[sound:d.mp3]",
+    url="/learn/[sound:u.mp3]",
+)
+
+
+def anki_tags(col, text: str) -> tuple[list, list]:
+    """(sound/TTS tags, LaTeX images) Anki's own backend finds in a field or a rendered side."""
+    av = list(col._backend.extract_av_tags(text=text, question_side=True).av_tags)
+    latex = list(col._backend.extract_latex(text=text, svg=False, expand_clozes=True).latex)
+    return av, latex
+
+
+def test_math_and_text_never_make_anki_media_tts_or_latex(tmp_path, anki_import):
+    write_doc(tmp_path / "in", "tags.md", **ANKI_TAGS)
+    out = tmp_path / "tags.apkg"
+    report = quizgen.build([tmp_path / "in"], out, ALL_BUILD)
+    assert report.read == 1 and report.skipped == []
+    col = anki_import(out, tmp_path)
+    cids = col.find_cards("")
+    assert len(cids) >= 4  # the question and the three labelled steps at least
+    shown = ""
+    for cid in cids:
+        card = col.get_card(cid)
+        assert card.question_av_tags() == [] and card.answer_av_tags() == [], card.answer()[-800:]
+        answer = card.answer()
+        assert "latex-" not in answer and "[anki:play" not in answer
+        for field in card.note().fields:
+            assert anki_tags(col, field) == ([], []), field
+        shown += html.unescape(answer)
+    assert "\\[sound:x.mp3]\\]" in shown  # the math is still there for MathJax, as the source wrote it
+    assert "\\[\\frac{a}{b}\\]" in shown
+    assert "$\\bbox[background:url(https://evil.example/t.png);position:fixed]{x}$" in shown  # as text
+    assert "\\(\\bbox" not in shown
+
+
+SUBJECT_VARIANTS = [("a.md", "DNA"), ("b.md", "dna"), ("c.md", "Straße"), ("d.md", "STRASSE"),
+                    ("e.md", "Caf\u00e9"), ("f.md", "Cafe\u0301"), ("g.md", "CAFE\u0301")]
+
+
+def test_subjects_that_differ_in_case_or_unicode_form_are_one_deck(tmp_path, anki_import):
+    for n, (name, subject) in enumerate(SUBJECT_VARIANTS):
+        write_doc(tmp_path / "in", name, id=940000 + n, subject=subject, question=f"What is asked in {name}?")
+    out = tmp_path / "subjects.apkg"
+    report = quizgen.build([tmp_path / "in"], out, ALL_BUILD)
+    assert report.read == len(SUBJECT_VARIANTS) and report.skipped == []
+    col = anki_import(out, tmp_path)
+    names = {d.name for d in col.decks.all_names_and_ids() if col.decks.card_count(d.id, include_subdecks=False)}
+    assert names == {"QuickTakes::DNA", "QuickTakes::Straße", "QuickTakes::Caf\u00e9"}  # first seen, in NFC
+    subject_tags = {t for t in col.tags.all() if t.lower().startswith("quizgen::subject::")}
+    assert {t.lower() for t in subject_tags} == {"quizgen::subject::dna", "quizgen::subject::straße",
+                                                 "quizgen::subject::caf\u00e9"}
+    json_out = tmp_path / "subjects.json"
+    quizgen.build([tmp_path / "in"], json_out, ALL_BUILD)
+    decks = {c["deck"] for c in json.loads(json_out.read_text(encoding="utf-8"))["cards"]}
+    assert decks == names
+    quizgen.build([tmp_path / "in"], tmp_path / "again.json", ALL_BUILD)
+    assert (tmp_path / "again.json").read_bytes() == json_out.read_bytes()
 
 
 def test_anki_shows_the_unicode_exactly(hostile_deck, anki_import):
@@ -894,15 +1219,28 @@ MD_TOKENS = ["**", "*", "_", "`", "```", "~~~", "#", "### ", "\\n", "\\n\\n", "1
              "| a | b |\\n|---|---|\\n| c | d |", "[", "]", "(", ")", "](javascript:alert(1))", "](https://x.org)",
              "<", ">", "<script>", "</script>", "<img src=x onerror=alert(1)>", "&", "&#92;", "&lt;", "&#x3C;",
              "{{c1::", "}}", "{{Front}}", "::", "{", "}", "[sound:x.mp3]", "$", "$$", "\\(", "\\)", "\\[", "\\]",
-             "\\href{javascript:alert(1)}{x}", "\\", ":", ": ", "\"", "'", " ", "word", "Term", "Ca²⁺", "β",
+             "\\href{javascript:alert(1)}{x}", "\\bbox[background:url(x)]{y}", "\\unicode{65}", "\\def\\x{y}",
+             "\\frac{a}{b}", "sound:x.mp3]", "anki:tts lang=en]", "/anki:tts]", "latex]", "/latex]", "$]", "$$]",
+             "\\", ":", ": ", "\"", "'", " ", "word", "Term", "Ca²⁺", "β",
              "‮", "👩‍🔬", "e\u0301", "\u0000", "\t", "In summary, ", ".", "\x1f", "&#31;", "\x1b[31m", "\x85"]
 md_text = st.lists(st.sampled_from(MD_TOKENS), max_size=40).map("".join)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.fixture(scope="module")
+def anki_backend(tmp_path_factory):
+    """An empty Anki collection, for its backend's own readers of media, TTS and LaTeX tags."""
+    from anki.collection import Collection
+
+    col = Collection(str(tmp_path_factory.mktemp("anki") / "collection.anki2"))
+    yield col
+    col.close()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(question=md_text, answer=md_text, subject=md_text, keywords=md_text, url=md_text, date=md_text,
        id_=st.one_of(md_text, st.integers()))
-def test_markdownish_text_in_any_field_gives_safe_cards(question, answer, subject, keywords, url, date, id_):
+def test_markdownish_text_in_any_field_gives_safe_cards(anki_backend, question, answer, subject, keywords, url,
+                                                        date, id_):
     data = doc_bytes(question=question, title=question, answer="Lead **Anchor Term**: x. " + answer,
                      subject=subject, seo={"page_keywords": keywords, "title": subject}, url=url, date=date, id=id_)
     try:
@@ -918,3 +1256,5 @@ def test_markdownish_text_in_any_field_gives_safe_cards(question, answer, subjec
             assert unsafe_parts(value) == [], (card.kind, field, value)
             assert not CONTROL.search(value), (card.kind, field, value)
         assert stray_anki_syntax(card) == [], (card.kind, card.context, card.front)
+        for value in map(notes.no_anki_tags, notes.single(card).fields):
+            assert anki_tags(anki_backend, value) == ([], []), value

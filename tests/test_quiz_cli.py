@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -20,10 +21,18 @@ from quizgen.quiz.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def qid(name: str) -> str:
+    """A card id of the form the schema asks for, named for reading."""
+    return "qg" + hashlib.blake2b(name.encode(), digest_size=8).hexdigest()
+
+
 def record(card_id: str, kind: str, front: str, answers: list[str], **fields) -> dict:
-    """One card of a quizgen JSON deck."""
+    """One card of a quizgen JSON deck, valid against the shipped schema."""
+    subject = fields.get("subject", "Biology")
     return {
-        "id": card_id,
+        "id": qid(card_id),
+        "deck": f"QuickTakes::{subject}",
+        "extra": {},
         "kind": kind,
         "doc_key": "cells",
         "key": card_id,
@@ -55,7 +64,8 @@ def deck(tmp_path) -> Path:
         record("qa-1", "qa", "What is a neuron?", ["A nerve cell"], subject="Medicine", back="<p>A nerve cell.</p>"),
     ]
     path = tmp_path / "deck.json"
-    path.write_text(json.dumps({"format": "quizgen", "version": 1, "cards": cards}), encoding="utf-8")
+    deck = {"format": "quizgen", "version": 1, "deck": "QuickTakes", "cards": cards}
+    path.write_text(json.dumps(deck), encoding="utf-8")
     return path
 
 
@@ -73,8 +83,8 @@ def test_quiz_a_cloze_card_from_a_json_deck(tmp_path, deck):
     assert "Reviewed 2 (1 new), 2 correct." in result.output
     assert "\x1b[" not in result.output  # no colours off a terminal
     with Store(db) as store:
-        assert store.state("cloze-1").state == "review"
-        assert store.unseen(["mcq-1", "qa-1"]) == ["mcq-1", "qa-1"]
+        assert store.state(qid("cloze-1")).state == "review"
+        assert store.unseen([qid("mcq-1"), qid("qa-1")]) == [qid("mcq-1"), qid("qa-1")]
 
 
 def test_quiz_multiple_choice_by_number(tmp_path, deck):
@@ -92,7 +102,7 @@ def test_quiz_subject_filter_and_reveal(tmp_path, deck):
     assert "What is a neuron?" in result.output and "A nerve cell." in result.output
     assert "mitochondria" not in result.output.casefold()
     with Store(db) as store:
-        assert store.history("qa-1")[0].rating == 4
+        assert store.history(qid("qa-1"))[0].rating == 4
 
 
 def test_quiz_q_quits_and_saves(tmp_path, deck):
@@ -101,7 +111,7 @@ def test_quiz_q_quits_and_saves(tmp_path, deck):
     assert result.exit_code == 0, result.output
     assert "Reviewed 1 (1 new)" in result.output
     with Store(db) as store:
-        assert sum(len(store.history(i)) for i in ("cloze-1", "mcq-1", "qa-1")) == 1
+        assert sum(len(store.history(qid(i))) for i in ("cloze-1", "mcq-1", "qa-1")) == 1
 
 
 def test_quiz_new_zero_has_nothing_to_study(tmp_path, deck):
@@ -198,7 +208,7 @@ def test_quiz_with_piped_stdin_in_a_real_process(tmp_path, deck):
     assert "Accepted with a typo" in done.stdout and "diff: mitoc{+h+}ondria" in done.stdout
     assert "\x1b[" not in done.stdout
     with Store(db) as store:
-        assert [r.rating for r in store.history("cloze-1")] == [3, 2]
+        assert [r.rating for r in store.history(qid("cloze-1"))] == [3, 2]
 
 
 def test_quiz_from_a_documents_folder_keeps_history_across_rebuilds(tmp_path):

@@ -227,6 +227,30 @@ def test_our_file_with_corrupt_pages_gives_a_store_error(tmp_path):
             store.state("card-1")
 
 
+@pytest.mark.parametrize("wreck", ["pages", "tail"])
+def test_a_damaged_file_in_rollback_journal_mode_is_refused_byte_for_byte(tmp_path, wreck):
+    """Opening switched such a file to WAL (its header changed) before anything noticed the damage."""
+    path = tmp_path / "p.db"
+    with open_store(path) as store:
+        for i in range(200):
+            store.review(f"card-{i}", 3, T0)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode = DELETE")
+    db.close()
+    data = bytearray(path.read_bytes())
+    assert data[18:20] == b"\x01\x01"  # rollback-journal mode
+    if wreck == "pages":
+        data[100:] = b"\xff" * (len(data) - 100)
+    else:
+        data[len(data) // 2:] = b"\x00" * (len(data) - len(data) // 2)
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError):
+        with open_store(path) as store:
+            store.state("card-1")
+    assert path.read_bytes() == bytes(data)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.db"]
+
+
 def test_folder_is_refused(tmp_path):
     with pytest.raises(StoreError, match="folder"):
         open_store(tmp_path)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from importlib import resources
 
 from ..errors import QuizgenError
 from ..model import CARD_FIELDS, Card
+from ..text import strip_controls
 from . import atomic_path
 from .anki import DEFAULT_DECK, deck_name
 
@@ -42,24 +44,62 @@ def write(cards: Iterable[Card], path: str, *, root: str = DEFAULT_DECK, decks: 
     return count
 
 
+@lru_cache(maxsize=1)
+def _validator():
+    """The shipped schema's validator (jsonschema is imported here: a build never needs it)."""
+    import jsonschema
+
+    schema = json.loads(schema_text())
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
 def read(path: str) -> list[Card]:
-    """The cards of a deck this module wrote (for the self-test)."""
+    """The cards of a deck, refused in one line unless it is valid against the shipped schema.
+
+    A deck file is input like any other: what it holds is checked, and control characters (an ESC that
+    would start a terminal escape sequence, a BEL, Anki's field separator) are dropped from its text."""
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
+    except RecursionError:
+        raise QuizgenError(f"{path}: not a quizgen JSON deck: nested too deeply") from None
     except (OSError, ValueError) as e:
-        raise QuizgenError(f"{path}: cannot read JSON deck: {e}") from None
+        raise QuizgenError(f"{path}: cannot read JSON deck: {_one_line(str(e))}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("cards"), list):
         raise QuizgenError(f"{path}: not a quizgen JSON deck")
     if data.get("version") != VERSION:
-        raise QuizgenError(f"{path}: deck format version {data.get('version')} is not supported (expected {VERSION})")
+        version = _one_line(json.dumps(data.get("version")))
+        raise QuizgenError(f"{path}: deck format version {version} is not supported (expected {VERSION})")
+    try:
+        from jsonschema.exceptions import best_match
+
+        error = best_match(_validator().iter_errors(data))
+    except RecursionError:
+        raise QuizgenError(f"{path}: not a quizgen JSON deck: nested too deeply") from None
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "the deck"
+        raise QuizgenError(f"{path}: not a valid quizgen JSON deck: at {where}: {_one_line(error.message)}")
     cards = []
-    for n, rec in enumerate(data["cards"]):
-        try:
-            values = {k: rec[k] for k in CARD_FIELDS if k in rec}
-            for k in ("answers", "choices", "tags"):
-                values[k] = tuple(values.get(k, ()))
-            cards.append(Card(**values))
-        except (TypeError, KeyError) as e:
-            raise QuizgenError(f"{path}: card {n} is malformed: {e}") from None
+    for rec in data["cards"]:
+        values = {k: _clean(rec[k]) for k in CARD_FIELDS}
+        for k in ("answers", "choices", "tags"):
+            values[k] = tuple(values[k])
+        cards.append(Card(**values))
     return cards
+
+
+def _clean(value):
+    """A JSON value with control characters dropped from every string in it."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {strip_controls(k): _clean(v) for k, v in value.items()}
+    return value
+
+
+def _one_line(text: str, most: int = 120) -> str:
+    """An error's text as part of one line a terminal shows safely: no controls, no newlines, not too long."""
+    text = " ".join(strip_controls(text.replace("\n", " ")).split())
+    return text if len(text) <= most else text[:most - 1] + "…"

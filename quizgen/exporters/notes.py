@@ -70,11 +70,16 @@ def source_html(card: Card) -> str:
     return _source_html(card.source_url, card.date)
 
 
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Direction controls: in a link's text, a right-to-left override makes it read as another address."""
+
+
 @lru_cache(maxsize=64)
 def _source_html(url: str, date: str) -> str:  # the same for every card of a document: made once
     parts = []
     if url:
-        parts.append(f'Source: <a href="{escape(url)}">{escape(url.split("://", 1)[-1])}</a>')
+        shown = _BIDI.sub("", url.split("://", 1)[-1])
+        parts.append(f'Source: <a href="{escape(url)}">{escape(shown)}</a>')
     if date:
         parts.append(f"Posted {escape(date)}")
     return " · ".join(parts)
@@ -131,7 +136,23 @@ def _sibling(card: Card) -> tuple[str, int] | None:
     return None
 
 
+def no_anki_tags(field: str) -> str:
+    """A field in which Anki can find none of its tags: every one of them ([sound:...], [anki:tts ...],
+    [latex], [$], [$$]) starts with a raw '['. render already writes every '[' as an entity; this is the
+    last gate before Anki, for whatever else a card may come to hold (a browser and MathJax read the
+    entity as the same '[')."""
+    return field.replace("[", "&#91;") if "[" in field else field
+
+
 def notes(cards: Iterable[Card]) -> Iterator[Note]:
+    """The notes of a stream of cards, in the order of their first cards, with no raw '[' in any field
+    (no_anki_tags)."""
+    for note in _notes(cards):
+        note.fields = [no_anki_tags(f) for f in note.fields]
+        yield note
+
+
+def _notes(cards: Iterable[Card]) -> Iterator[Note]:
     """The notes of a stream of cards, in the order of their first cards. Cards of one note must come
     within one run of their document's cards (the pipeline yields a document's cards together)."""
     run: list[Card] = []

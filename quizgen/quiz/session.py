@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from html import unescape
 from html.parser import HTMLParser
 
 import click
@@ -21,6 +22,7 @@ import click
 from quizgen.model import Card
 from quizgen.quiz.grading import AGAIN, GOOD, Grade, grade, grade_choice, needs_recall
 from quizgen.quiz.store import Store
+from quizgen.text import strip_controls
 
 LEARN_AHEAD = timedelta(minutes=20)
 """Cards that fall due this soon after a review (learning steps) come back in the same session."""
@@ -351,9 +353,21 @@ def to_text(html: str, *, hide: int | None = 1, mark: Callable[[str], str] | Non
         return mark(m.group(2)) if mark else m.group(2)
 
     parser = _TextParser()
-    parser.feed(_CLOZE.sub(cloze, html))
+    parser.feed(_CLOZE.sub(cloze, _no_controls(html)))
     parser.close()
     return parser.text()
+
+
+_CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+
+
+def _no_controls(html: str) -> str:
+    """HTML with no control character left to reach a terminal: none written raw, and none as a character
+    reference (&#27;[2J, &#x1b;, &#155;): what a learner sees must never be an escape sequence."""
+    html = strip_controls(html)
+    if "&#" not in html:
+        return html
+    return _CHARREF.sub(lambda m: "" if strip_controls(unescape(m.group())) == "" else m.group(), html)
 
 
 class _TextParser(HTMLParser):

@@ -299,6 +299,8 @@ def _open(path: Path, timeout: float) -> sqlite3.Connection:
         if kind != "ours":
             _create(db, path)
         _check(db, path)
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            _intact(db, path)
         _use_wal(db, timeout)
     except sqlite3.Error as e:
         db.close()
@@ -307,6 +309,15 @@ def _open(path: Path, timeout: float) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def _intact(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse a damaged file before the switch to WAL writes its header: a file we refuse stays as it was.
+    (Once, on the file's first use in rollback-journal mode: quick_check reads every page.)"""
+    problems = [row[0] for row in db.execute("PRAGMA quick_check(1)")]
+    if problems != ["ok"]:
+        raise StoreError(f"progress database {path} is damaged ({_one_line(problems[0] if problems else '?')}); "
+                         "refusing to use it")
 
 
 def _use_wal(db: sqlite3.Connection, timeout: float) -> None:
