@@ -195,7 +195,7 @@ def test_quiz_with_piped_stdin_in_a_real_process(tmp_path, deck):
     )
     assert done.returncode == 0, done.stderr
     assert "Your answer (Enter to reveal): mitochondria" in done.stdout  # piped answers are echoed
-    assert "Accepted with a typo" in done.stdout and "diff: mitoc{+h+}ondria" in done.stdout
+    assert "Accepted with a typo" in done.stdout and "expected:  mitoc[h]ondria" in done.stdout
     assert "\x1b[" not in done.stdout
     with Store(db) as store:
         assert [r.rating for r in store.history("cloze-1")] == [3, 2]

@@ -108,7 +108,7 @@ def test_wrong_answer_suggests_again_and_shows_the_diff(store):
     script = Script("mitosis", "")
     summary = study([card("c1", front="{{c1::meiosis}}", answers=("meiosis",))], store, script)
     assert "Close, but" in script.text and "Expected: meiosis" in script.text
-    assert "diff: m{+e+}i{-t-}osis" in script.text
+    assert "you typed: mi[t]osis\n  expected:  m[e]iosis" in script.text
     assert store.history("c1")[0].rating == 1
     assert summary.correct == 0
 

@@ -254,7 +254,7 @@ def _verdict(card: Card, verdict: Grade, say: Say) -> None:
         colour = "green" if verdict.correct else ("yellow" if verdict.near else "red")
         say(click.style(verdict.explanation, fg=colour, bold=True))
     if verdict.diff:
-        say("\n".join("  diff: " + _styled_diff(line) for line in verdict.diff.splitlines()))
+        say("\n".join("  " + _styled_diff(line) for line in verdict.diff.splitlines()))
     bold = lambda text: click.style(text, bold=True)  # noqa: E731
     sides = [to_text(card.front, hide=None, mark=bold)] if card.is_cloze else []
     sides.append(to_text(card.back, hide=None, mark=bold))
@@ -428,9 +428,10 @@ class _TextParser(HTMLParser):
         return "\n".join(lines).strip("\n")
 
 
-def _styled_diff(diff: str) -> str:
-    diff = re.sub(r"\{-(.*?)-\}", lambda m: click.style(f"{{-{m.group(1)}-}}", fg="red"), diff)
-    return re.sub(r"\{\+(.*?)\+\}", lambda m: click.style(f"{{+{m.group(1)}+}}", fg="green"), diff)
+def _styled_diff(line: str) -> str:
+    """A diff line with its differing letters coloured: red on the learner's line, green on the expected."""
+    colour = "red" if line.startswith("you typed:") else "green"
+    return re.sub(r"\[[^\]]*\]", lambda m: click.style(m.group(), fg=colour, bold=True), line)
 
 
 def _subject_key(subject: str) -> str:
