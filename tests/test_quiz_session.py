@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import os
 import signal
 import subprocess
@@ -358,3 +360,21 @@ def test_killed_session_keeps_the_cards_already_rated(tmp_path):
         assert len(reviewed) == 2
         assert all(store.state(i).state == "learning" for i in reviewed)
         assert store.stats(T0).new == 3  # the card on screen and the rest stay new
+
+
+def test_the_first_screen_and_the_counter_agree(store):
+    cards = [card(f"c{i}") for i in range(3)]
+    script = Script("q")
+    study(cards, store, script)
+    intro = re.search(r"(\d+) due and (\d+) new cards", script.text)
+    total = int(intro.group(1)) + int(intro.group(2))
+    assert total == 3 and f"[0 done, {total} left]" in script.text
+
+
+def test_a_right_multiple_choice_names_the_term_once(store):
+    mcq = card("m1", "mcq", front="Which organelle makes ATP?", back="<p><b>Mitochondria</b></p>",
+               answers=("Mitochondria",), choices=("Nucleus", "Mitochondria"))
+    script = Script("2", "")
+    study([mcq], store, script)
+    after = script.text.split("Your answer")[-1]
+    assert after.count("Mitochondria") == 1

@@ -19,8 +19,10 @@ from html.parser import HTMLParser
 import click
 
 from quizgen.model import Card
-from quizgen.quiz.grading import AGAIN, GOOD, Grade, grade, grade_choice, needs_recall
+from quizgen.quiz import screen
+from quizgen.quiz.grading import AGAIN, GOOD, Grade, grade, grade_choice, needs_recall, normalize
 from quizgen.quiz.store import Store
+from quizgen.text import sentence_spans
 
 LEARN_AHEAD = timedelta(minutes=20)
 """Cards that fall due this soon after a review (learning steps) come back in the same session."""
@@ -90,7 +92,7 @@ def utc_now() -> datetime:
 
 def ask_line(text: str) -> str:
     """Prompt and read one line (EOFError at end of input); piped answers are echoed so transcripts read well."""
-    click.echo(text, nl=False)
+    screen.prompt(text)
     try:
         line = input()
     except EOFError:
@@ -141,7 +143,7 @@ def run(
     store: Store,
     *,
     ask: Ask = ask_line,
-    say: Say = click.echo,
+    say: Say = screen.show,
     now: Callable[[], datetime] = utc_now,
     new: int = 20,
     limit: int | None = None,
@@ -156,7 +158,8 @@ def run(
     say(_intro(queue, store, len(deck)))
     try:
         while (card := _next_card(queue, tally.learning, deck, now(), learn_ahead)) is not None:
-            due = _study(card, store, tally, ask=ask, say=say, now=now, left=len(queue) + len(tally.learning))
+            left = (len(queue) + len(tally.learning) + 1, len(tally.learning))
+            due = _study(card, store, tally, ask=ask, say=say, now=now, left=left)
             if due is None:
                 break
             if due <= now() + learn_ahead:
@@ -184,7 +187,8 @@ def _next_card(
 
 
 def _study(
-    card: Card, store: Store, tally: _Tally, *, ask: Ask, say: Say, now: Callable[[], datetime], left: int
+    card: Card, store: Store, tally: _Tally, *, ask: Ask, say: Say, now: Callable[[], datetime],
+    left: tuple[int, int],
 ) -> datetime | None:
     """Show one card, take the answer and the rating, save the review; returns when it is due again
     (None when the learner quits)."""
@@ -257,10 +261,38 @@ def _verdict(card: Card, verdict: Grade, say: Say) -> None:
         say("\n".join("  " + _styled_diff(line) for line in verdict.diff.splitlines()))
     bold = lambda text: click.style(text, bold=True)  # noqa: E731
     sides = [to_text(card.front, hide=None, mark=bold)] if card.is_cloze else []
-    sides.append(to_text(card.back, hide=None, mark=bold))
+    sides.append(unshown(to_text(card.back, hide=None, mark=bold), [verdict.explanation, *sides]))
     if card.source_url:
         sides.append(click.style(card.source_url, dim=True))
-    say("\n".join(side for side in sides if side))
+    if any(sides):
+        say("\n".join(side for side in sides if side))
+
+
+def unshown(text: str, shown: Sequence[str]) -> str:
+    """`text` without the sentences already on screen: a cloze's back holds the sentence its front just
+    revealed, and an mcq's back the term its verdict named."""
+    seen = " " + " ".join(normalize(_plain(s)) for s in shown) + " "
+    lines = []
+    for line in text.split("\n"):
+        lead = _LEAD.match(line).group()
+        body = line[len(lead):]
+        kept = [body[a:b] for a, b in sentence_spans(body) if not _within(body[a:b], seen)]
+        if kept or not body.strip():
+            lines.append(lead + " ".join(kept))
+    return "\n".join(lines).strip("\n")
+
+
+def _within(sentence: str, seen: str) -> bool:
+    words = normalize(_plain(sentence))
+    return bool(words) and f" {words} " in seen
+
+
+_LEAD = re.compile(r"\s*(?:- |\d+\. )?")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _plain(text: str) -> str:
+    return _ANSI.sub("", text)
 
 
 def _rate(suggested: int, ask: Ask, say: Say) -> int:
@@ -294,9 +326,11 @@ def _ask(ask: Ask, text: str) -> str:
     return line
 
 
-def _header(card: Card, state: str, done: int, left: int) -> str:
-    """Progress line, the card's context, then its front as terminal text."""
-    status = click.style(f"[{done} done, {left} left] {card.kind}, {state}", dim=True)
+def _header(card: Card, state: str, done: int, left: tuple[int, int]) -> str:
+    """Progress line, the card's context, then its front as terminal text. `left` is (cards left with
+    this one, of which cards rated earlier that come back this session)."""
+    again = f" ({left[1]} coming back)" if left[1] else ""
+    status = click.style(f"[{done} done, {left[0]} left{again}] {card.kind}, {state}", dim=True)
     context = to_text(card.context)
     front = to_text(card.front, hide=1) if card.is_cloze else to_text(card.front, hide=None)
     lines = ["", status] + ([click.style(context, bold=True)] if context else []) + [front]
@@ -353,7 +387,7 @@ def to_text(html: str, *, hide: int | None = 1, mark: Callable[[str], str] | Non
     parser = _TextParser()
     parser.feed(_CLOZE.sub(cloze, html))
     parser.close()
-    return parser.text()
+    return screen.math_text(parser.text())
 
 
 class _TextParser(HTMLParser):
