@@ -378,3 +378,25 @@ def test_a_right_multiple_choice_names_the_term_once(store):
     study([mcq], store, script)
     after = script.text.split("Your answer")[-1]
     assert after.count("Mitochondria") == 1
+
+
+def test_new_is_a_daily_limit_counted_from_the_store(tmp_path):
+    """Quit and restart the same day on the same file: no new card past the limit; the next day, more."""
+    path = tmp_path / "daily.sqlite3"
+    cards = [card(f"c{i}") for i in range(5)]
+    morning = T0.replace(hour=8)
+    with Store(path) as first:
+        done = study(cards, first, Script("mitochondria", "", "mitochondria", ""), at=morning, new=3)
+    assert done.new == 2 and done.quit  # input ran out after two of the three
+    with Store(path) as again:
+        script = Script(*["mitochondria", ""] * 5)
+        later = study(cards, again, script, at=morning + timedelta(hours=6), new=3)
+    assert later.new == 1  # 3 a day, 2 already begun today
+    assert "2 due and 1 new cards now" in script.text  # the two begun this morning are due again
+    assert "Left today: 2 due, 1 new (2 of 3 a day studied; 3 new in all)" in script.text
+    with Store(path) as third:
+        script = Script(*["mitochondria", ""] * 5)
+        assert study(cards, third, script, at=morning + timedelta(hours=10), new=3).new == 0
+    assert " 0 new cards now" in script.text and "new (3 of 3 a day studied; 2 new in all)" in script.text
+    with Store(path) as tomorrow:
+        assert study(cards, tomorrow, Script(*["mitochondria", ""] * 5), at=morning + timedelta(days=1), new=3).new == 2

@@ -55,7 +55,7 @@ _DB = click.option(
 @click.command()
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...", type=click.Path(exists=True, path_type=Path))
 @_DB
-@click.option("--new", "new", type=click.IntRange(min=0), default=20, show_default=True, help="New cards per session.")
+@click.option("--new", "new", type=click.IntRange(min=0), default=20, show_default=True, help="New cards per day (as in Anki: counted from the progress database, reset at midnight).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many cards this session.")
 @click.option("--subject", "--deck", "subjects", multiple=True, help="Only this subject or deck (repeatable).")
 @click.option(

@@ -13,7 +13,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from html.parser import HTMLParser
 
 import click
@@ -127,15 +127,27 @@ def plan(
     seed: int | None = None,
 ) -> list[Card]:
     """The session's queue: due cards (most overdue kept when limited) then new ones in deck order, each
-    group shuffled by `seed`."""
+    group shuffled by `seed`. `new` is a daily limit, as in Anki: new cards already begun today count."""
     by_id = {c.id: c for c in cards}
     due = store.due(by_id, now)[:limit]
-    room = new if limit is None else min(new, limit - len(due))
+    room = new_left_today(by_id, store, now, new)
+    if limit is not None:
+        room = min(room, limit - len(due))
     fresh = store.unseen(by_id)[: max(room, 0)]
     rng = random.Random(seed)
     rng.shuffle(due)
     rng.shuffle(fresh)
     return [by_id[i] for i in due + fresh]
+
+
+def day_start(now: datetime) -> datetime:
+    """Midnight of `now`'s day, in `now`'s timezone (the learner's, from the CLI): when the daily limit resets."""
+    return datetime.combine(now.date(), time(), tzinfo=now.tzinfo)
+
+
+def new_left_today(ids: Iterable[str], store: Store, now: datetime, new: int) -> int:
+    """New cards the daily limit still allows today: `new` less those first reviewed since midnight."""
+    return max(0, new - store.new_since(ids, day_start(now)))
 
 
 def run(
@@ -155,7 +167,7 @@ def run(
     store.add(deck)
     queue = deque(plan(list(deck.values()), store, now(), new=new, limit=limit, seed=seed))
     tally = _Tally()
-    say(_intro(queue, store, len(deck)))
+    say(_intro(queue, store, deck, now(), new))
     try:
         while (card := _next_card(queue, tally.learning, deck, now(), learn_ahead)) is not None:
             left = (len(queue) + len(tally.learning) + 1, len(tally.learning))
@@ -337,12 +349,19 @@ def _header(card: Card, state: str, done: int, left: tuple[int, int]) -> str:
     return "\n".join(lines)
 
 
-def _intro(queue: deque[Card], store: Store, total: int) -> str:
+def _intro(queue: deque[Card], store: Store, deck: dict[str, Card], now: datetime, new: int) -> str:
+    """What this session holds, and what is left today: due cards until midnight, new ones under the limit."""
+    studied = store.new_since(deck, day_start(now))
+    unseen = len(store.unseen(deck))
+    due_today = len(store.due(deck, day_start(now) + timedelta(days=1)))
+    new_today = min(unseen, max(0, new - studied))
+    limit = f"{studied} of {new} a day studied" if studied else f"up to {new} a day"
+    today = f"Left today: {due_today} due, {new_today} new ({limit}; {unseen} new in all)."
     if not queue:
-        return "Nothing to study now: no card is due and no new card is left."
+        return f"Nothing to study now: no card is due and no new card is left. {today}"
     fresh = len(store.unseen(c.id for c in queue))
     return (
-        f"{len(queue) - fresh} due and {fresh} new cards (of {total} loaded). "
+        f"{len(queue) - fresh} due and {fresh} new cards now (of {len(deck)} loaded). {today} "
         f"Type {QUIT} at any prompt to stop; progress is saved after each card."
     )
 
