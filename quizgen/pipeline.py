@@ -356,13 +356,15 @@ def check(paths: Iterable[str | os.PathLike], options: BuildOptions = BuildOptio
 
 
 def load_cards(sources: Sequence[str | os.PathLike], kinds: Iterable[str] | None = None) -> list[Card]:
-    """Cards to study from documents and/or quizgen JSON decks (the self-test's input)."""
+    """Cards to study from documents and/or quizgen JSON and .apkg decks (the self-test's input)."""
     wanted = frozenset(kinds) if kinds else frozenset(CARD_KINDS)
     out: list[Card] = []
     docs = []
     for source in map(os.fspath, sources):
         if source.lower().endswith(".json") and os.path.isfile(source):
             out.extend(c for c in json_exporter.read(source) if c.kind in wanted)
+        elif source.lower().endswith(".apkg") and os.path.isfile(source):
+            out.extend(c for c in anki.read(source) if c.kind in wanted)
         else:
             docs.append(source)
     if docs:
