@@ -337,3 +337,9 @@ def test_a_different_real_word_is_not_right(pair, context):
     answer = " ".join([*context, term])
     typed = " ".join([*context, other])
     assert not grade(typed, [answer]).correct
+
+
+def test_a_reordered_typo_marks_only_the_typo():
+    g = grade("acetylcholine relese", ["Release of Acetylcholine"])
+    assert g.correct and g.suggested == HARD
+    assert g.diff == "you typed: acetylcholine relese\nexpected:  Acetylcholine Rele[a]se"

@@ -168,7 +168,7 @@ def typo_allowance(answer: str) -> int:
 
 def _single(m: _Match) -> Grade:
     """Verdict for a card with one answer."""
-    diff = char_diff(m.typed, m.answer) if m.level in (_TYPO, _NEAR) else ""
+    diff = _diff(m) if m.level in (_TYPO, _NEAR) else ""
     if m.level <= _TYPO:
         return Grade(True, False, HARD if m.level == _TYPO else GOOD, m.why, diff)
     return Grade(False, m.level == _NEAR, AGAIN, f"{m.why} Expected: {m.answer}", diff)
@@ -179,7 +179,7 @@ def _several(matches: list[_Match]) -> Grade:
     right = sum(m.level <= _TYPO for m in matches)
     lines = [f"{right} of {len(matches)} answers right."]
     lines += [_line(m) for m in matches]
-    diff = "\n".join(char_diff(m.typed, m.answer) for m in matches if m.level in (_TYPO, _NEAR))
+    diff = "\n".join(_diff(m) for m in matches if m.level in (_TYPO, _NEAR))
     correct = right == len(matches)
     if correct:
         suggested = HARD if any(m.level == _TYPO for m in matches) else GOOD
@@ -187,6 +187,21 @@ def _several(matches: list[_Match]) -> Grade:
         suggested = AGAIN
     near = not correct and all(m.level <= _NEAR for m in matches)
     return Grade(correct, near, suggested, "\n".join(lines), diff)
+
+
+def _diff(m: _Match) -> str:
+    """The letter diff of a match; a term typed in another word order is compared with its words put in
+    the typed order, so only the typo is marked."""
+    t, a = normalize(m.typed), normalize(m.answer)
+    if _reordered_distance(t, a) >= _distance(t, a):
+        return char_diff(m.typed, m.answer)
+    theirs = [w for w in _unpunct(m.answer).split() if is_content(w)]
+    ordered = []
+    for word in (w for w in _unpunct(m.typed).split() if is_content(w)):
+        best = min(theirs, key=lambda w: _word_distance(_fold(word), _fold(w)))
+        ordered.append(best)
+        theirs.remove(best)
+    return char_diff(" ".join(w for w in _unpunct(m.typed).split() if is_content(w)), " ".join(ordered))
 
 
 def _line(m: _Match) -> str:
