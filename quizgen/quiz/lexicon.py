@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
-
 from quizgen.text import STOPWORDS, fold, stem
 
 FILLER = frozenset(
@@ -48,13 +46,21 @@ def is_key_word(word: str) -> bool:
     w = fold(word)
     if len(w) < 2 or w in STOPWORDS or w in FILLER:
         return False
-    return w.isdigit() or zipf_frequency(w, "en") < COMMON_ZIPF
+    return w.isdigit() or _zipf(w) < COMMON_ZIPF
 
 
 @lru_cache(maxsize=16384)
 def is_real_word(word: str) -> bool:
     """An English word with a measured frequency: a 'typo' that spells one is a different word."""
-    return zipf_frequency(word, "en") > 0
+    return _zipf(word) > 0
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    """wordfreq's Zipf frequency of an English word (imported on first use: `quizgen build` never needs it)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
 
 
 @lru_cache(maxsize=16384)

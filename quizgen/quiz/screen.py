@@ -10,13 +10,11 @@ import sys
 from functools import lru_cache
 
 import click
-from pylatexenc.latex2text import LatexNodes2Text
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _INDENT = re.compile(r"^(\s*(?:- |\d+\. |you typed: |expected:  )?)")
 """A line's hanging indent: its leading spaces and a list bullet or diff label, which wrapped lines align under."""
 _MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
-_LATEX = LatexNodes2Text(math_mode="text")
 _KEEP_SPACE = re.compile(r"(\\[A-Za-z]+) ")
 """TeX swallows the space after a command ('\\le \\alpha' is '≤α'); as text, the writer's space reads better."""
 
@@ -81,9 +79,17 @@ def math_text(text: str) -> str:
     return _MATH.sub(lambda m: _latex(m.group(1) if m.group(1) is not None else m.group(2)), text)
 
 
+@lru_cache(maxsize=1)
+def _converter():
+    """pylatexenc's converter, made on first use (only a session that shows math needs it)."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text")
+
+
 @lru_cache(maxsize=1024)
 def _latex(tex: str) -> str:
     try:
-        return " ".join(_LATEX.latex_to_text(_KEEP_SPACE.sub(r"\1{} ", tex)).split())
+        return " ".join(_converter().latex_to_text(_KEEP_SPACE.sub(r"\1{} ", tex)).split())
     except Exception:  # pylatexenc is lenient; should it still fail, the source is readable enough
         return tex
