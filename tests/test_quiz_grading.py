@@ -343,3 +343,9 @@ def test_a_reordered_typo_marks_only_the_typo():
     g = grade("acetylcholine relese", ["Release of Acetylcholine"])
     assert g.correct and g.suggested == HARD
     assert g.diff == "you typed: acetylcholine relese\nexpected:  Acetylcholine Rele[a]se"
+
+
+def test_generic_academic_words_are_not_key_words():
+    text = "This increase in calcium is critical for the subsequent release of ACh, containing the signal."
+    missed = grade("nothing at all here", [text]).explanation.split("Missing: ")[1].split(", ")
+    assert missed == ["increase", "calcium", "release", "ACh", "signal"]

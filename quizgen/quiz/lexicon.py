@@ -19,7 +19,10 @@ FILLER = frozenset(
     acts act acting uses use using used given give gives like well thus therefore hence however although
     though because since along across within without among around toward towards onto upon whereby whereas
     usually often typically generally mainly primarily mostly especially particularly also still even much
-    many several various certain another further first second third finally then next eventually""".split()
+    many several various certain another further first second third finally then next eventually
+    important crucial critical essential significant key main major subsequent subsequently specific
+    particular role roles contain contains containing contained facilitate facilitates facilitated
+    facilitating ensure ensures ensuring ensured responsible able way ways part""".split()
 )
 """Verbs, adverbs and linkers that carry a sentence but are not what a learner must recall (written here,
 added to quizgen.text's stopwords)."""
