@@ -111,7 +111,7 @@ def cli():
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--output", "-o", required=True, callback=_output, metavar="FILE",
-              help="Deck to write: .apkg (Anki) or .json, chosen by the suffix.")
+              help="Deck to write: .apkg (Anki), .json or .html (a study page), chosen by the suffix.")
 @click.option("--deck", default=DEFAULT_DECK, show_default=True, help="Root deck; decks are ROOT::Subject.")
 @_common
 def build(paths, output, deck, kinds, base_url, max_size, jobs, strict, quiet):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from . import quality, signals
 from .errors import ParseError, QuizgenError
 from .exporters import anki, format_for
+from .exporters import html as html_exporter
 from .exporters import json as json_exporter
 from .generator import DEFAULT_BASE_URL, Options, card_id, generate
 from .model import CARD_KINDS, DEFAULT_KINDS, Card
@@ -337,7 +338,7 @@ def build(paths: Iterable[str | os.PathLike], output: str | os.PathLike, options
     file is left as it was.
     """
     output = os.fspath(output)
-    exporter = {"anki": anki, "json": json_exporter}[format_for(output)]
+    exporter = {"anki": anki, "json": json_exporter, "html": html_exporter}[format_for(output)]
     report = Report(output=output)
     mtimes: dict[str, int] = {}
     exporter.write(cards(paths, options, report, mtimes, progress), output, root=options.deck, mtimes=mtimes,

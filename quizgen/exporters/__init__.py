@@ -10,7 +10,7 @@ from contextlib import contextmanager, suppress
 from .. import signals
 from ..errors import OutputError
 
-FORMATS = {".apkg": "anki", ".json": "json"}
+FORMATS = {".apkg": "anki", ".json": "json", ".html": "html"}
 """Output suffix -> exporter module."""
 
 
