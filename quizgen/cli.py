@@ -126,7 +126,7 @@ def cli():
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--output", "-o", required=True, callback=_output, metavar="FILE",
               help="Deck to write, chosen by the suffix: .apkg (Anki), .txt/.tsv (Anki text import), "
-                   ".csv (term,definition for Quizlet) or .json.")
+                   ".csv (term,definition for Quizlet), .json or .html (a study page).")
 @click.option("--deck", default=DEFAULT_DECK, show_default=True, help="Root deck; decks are ROOT::Subject.")
 @click.option("--orphans", metavar="FILE", callback=_orphans,
               help="Write the Anki search for the notes of documents gone since the last build to FILE "

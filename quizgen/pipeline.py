@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from . import quality, signals
 from .errors import OutputError, ParseError, QuizgenError
 from .exporters import anki, atomic_path, format_for, notes, text
+from .exporters import html as html_exporter
 from .exporters import json as json_exporter
 from . import media as media_files
 from .generator import DEFAULT_BASE_URL, Options, card_id, plan
@@ -521,7 +522,8 @@ def rekey(card: Card, key: str) -> Card:
     return replace(card, doc_key=key, id=card_id(key, card.kind, card.key), extra=extra)
 
 
-EXPORTERS = {"anki": anki.write, "json": json_exporter.write, "anki-text": text.write, "csv": text.write_csv}
+EXPORTERS = {"anki": anki.write, "json": json_exporter.write, "anki-text": text.write, "csv": text.write_csv,
+             "html": html_exporter.write}
 """format_for's name -> the function that writes it."""
 
 PREVIOUS = {"anki": anki.read_doc_tags, "anki-text": text.read_doc_tags}
@@ -635,13 +637,15 @@ def check(paths: Iterable[str | os.PathLike], options: BuildOptions = BuildOptio
 
 
 def load_cards(sources: Sequence[str | os.PathLike], kinds: Iterable[str] | None = None) -> list[Card]:
-    """Cards to study from documents and/or quizgen JSON decks (the self-test's input)."""
+    """Cards to study from documents and/or quizgen JSON and .apkg decks (the self-test's input)."""
     wanted = frozenset(kinds) if kinds else frozenset(CARD_KINDS)
     out: list[Card] = []
     docs = []
     for source in map(os.fspath, sources):
         if source.lower().endswith(".json") and os.path.isfile(source):
             out.extend(c for c in json_exporter.read(source) if c.kind in wanted)
+        elif source.lower().endswith(".apkg") and os.path.isfile(source):
+            out.extend(c for c in anki.read(source) if c.kind in wanted)
         else:
             docs.append(source)
     if docs:

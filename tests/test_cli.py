@@ -49,7 +49,7 @@ def test_quiet_build_prints_nothing(tmp_path):
 def test_unknown_output_suffix_is_a_usage_error(tmp_path):
     result = run("build", SEEDS, "-o", tmp_path / "deck.pdf")
     assert result.exit_code == 2
-    assert "unknown output format '.pdf' (use one of .apkg, .csv, .json, .tsv, .txt)" in result.stderr
+    assert "unknown output format '.pdf' (use one of .apkg, .csv, .html, .json, .tsv, .txt)" in result.stderr
     assert not (tmp_path / "deck.pdf").exists()
 
 

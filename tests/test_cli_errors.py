@@ -181,7 +181,7 @@ def test_build_shows_merges_and_duplicate_ids_but_not_style_warnings(tmp_path):
     (["build", "-o", "{tmp}/d.json"], "Missing argument 'PATHS...'."),
     (["build", "{tmp}/missing", "-o", "{tmp}/d.json"], "Invalid value for 'PATHS...': Path '{tmp}/missing' does not exist."),
     (["build", "{src}", "-o", "{tmp}/d.pdf"],
-     "Invalid value for '--output' / '-o': unknown output format '.pdf' (use one of .apkg, .csv, .json, .tsv, .txt)"),
+     "Invalid value for '--output' / '-o': unknown output format '.pdf' (use one of .apkg, .csv, .html, .json, .tsv, .txt)"),
     (["build", "{src}", "-o", "{tmp}/nowhere/d.json"],
      "Invalid value for '--output' / '-o': folder {tmp}/nowhere does not exist"),
     (["build", "{src}", "-o", "{tmp}/folder.json"], "Invalid value for '--output' / '-o': {tmp}/folder.json is a folder"),

@@ -161,9 +161,59 @@ def test_quiz_rejects_unknown_kinds(tmp_path, deck):
     assert result.exit_code == 2 and "riddle" in result.output
 
 
-def test_quiz_with_no_matching_cards(tmp_path, deck):
+def test_quiz_with_an_unknown_subject_lists_the_subjects_there_are(tmp_path, deck):
     result = invoke(quiz, [deck, "--db", tmp_path / "p.db", "--subject", "Astronomy"])
-    assert result.exit_code == 1 and "no cards match" in result.output
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: no cards in subject or deck 'Astronomy'; the subjects here: Biology, Medicine"
+
+
+def test_quiz_db_in_a_missing_folder_is_a_usage_error_and_creates_nothing(tmp_path, deck):
+    result = invoke(quiz, [deck, "--db", tmp_path / "no" / "such" / "p.db"])
+    assert result.exit_code == 2 and "folder" in result.output and "does not exist" in result.output
+    assert not (tmp_path / "no").exists()
+    result = invoke(stats, ["--db", tmp_path / "no" / "p.db"])
+    assert result.exit_code == 2 and not (tmp_path / "no").exists()
+
+
+def test_quiz_reads_an_apkg_built_by_quizgen_with_the_same_cards_as_json(tmp_path):
+    from quizgen.exporters import anki
+    from quizgen.exporters import json as json_exporter
+    from quizgen.pipeline import BuildOptions, build
+
+    from .conftest import write_doc
+
+    write_doc(tmp_path / "docs", "nmj.md")
+    for name in ("d.apkg", "d.json"):
+        build([str(tmp_path / "docs")], str(tmp_path / name), BuildOptions())
+    from_apkg = {c.id: c for c in anki.read(str(tmp_path / "d.apkg"))}
+    from_json = {c.id: c for c in json_exporter.read(str(tmp_path / "d.json"))}
+    assert from_apkg.keys() == from_json.keys() and len(from_apkg) >= 3
+    for cid, want in from_json.items():
+        got = from_apkg[cid]
+        fields = ("kind", "subject", "context", "front", "back", "details", "source_url", "date", "tags")
+        assert [getattr(got, f) for f in fields] == [getattr(want, f) for f in fields]
+        if want.is_cloze:
+            assert got.answers == want.answers
+    db = tmp_path / "p.db"
+    kind = next(c.kind for c in from_json.values() if c.is_cloze)
+    result = invoke(quiz, [tmp_path / "d.apkg", "--db", db, "--kinds", kind, "--new", "1"], input="q\n")
+    assert result.exit_code == 0 and "1 new cards now" in result.output, result.output
+
+
+def test_quiz_refuses_an_apkg_not_built_by_quizgen_in_one_line(tmp_path):
+    import genanki
+
+    model = genanki.Model(1607392319, "Other", fields=[{"name": "Q"}, {"name": "A"}],
+                          templates=[{"name": "c", "qfmt": "{{Q}}", "afmt": "{{A}}"}])
+    other = genanki.Deck(2059400110, "Other deck")
+    other.add_note(genanki.Note(model=model, fields=["What?", "That."]))
+    genanki.Package(other).write_to_file(tmp_path / "other.apkg")
+    (tmp_path / "text.apkg").write_text("not a zip", encoding="utf-8")
+    for name in ("other.apkg", "text.apkg"):
+        result = invoke(quiz, [tmp_path / name, "--db", tmp_path / "p.db"])
+        assert result.exit_code == 1
+        assert result.output.count("\n") == 1 and "not a deck built by quizgen" in result.output
+        assert ".apkg decks that `quizgen build` wrote, .json decks and documents" in result.output
 
 
 def test_stats_after_a_session(tmp_path, deck):
@@ -205,7 +255,7 @@ def test_quiz_with_piped_stdin_in_a_real_process(tmp_path, deck):
     )
     assert done.returncode == 0, done.stderr
     assert "Your answer (Enter to reveal): mitochondria" in done.stdout  # piped answers are echoed
-    assert "Accepted with a typo" in done.stdout and "diff: mitoc{+h+}ondria" in done.stdout
+    assert "Accepted with a typo" in done.stdout and "expected:  mitoc[h]ondria" in done.stdout
     assert "\x1b[" not in done.stdout
     with Store(db) as store:
         assert [r.rating for r in store.history(qid("cloze-1"))] == [3, 2]

@@ -52,7 +52,8 @@ def test_right_answers_are_accepted_with_good(typed, answers, why):
         ("mitocondria", "mitochondria"),  # a letter missing
         ("mitochondira", "mitochondria"),  # two letters swapped
         ("acetylcholene", "acetylcholine"),
-        ("sympathetic nervus system", "sympathetic nervous system"),
+        ("sympathetic nervos system", "sympathetic nervous system"),
+        ("signal terminaton", "Termination of Signal"),  # a typo in another word order
     ],
 )
 def test_small_typos_are_accepted_with_hard_and_a_diff(typed, answer):
@@ -60,7 +61,9 @@ def test_small_typos_are_accepted_with_hard_and_a_diff(typed, answer):
     assert g.correct
     assert g.suggested == HARD
     assert "typo" in g.explanation
-    assert g.diff and ("{+" in g.diff or "{-" in g.diff)
+    yours, theirs = g.diff.splitlines()
+    assert yours.startswith("you typed: ") and theirs.startswith("expected:  ")
+    assert "[" in g.diff
 
 
 @pytest.mark.parametrize(
@@ -84,10 +87,11 @@ def test_wrong_answers_are_rejected_with_again(typed, answer, near):
     assert bool(g.diff) is near
 
 
-def test_near_miss_diff_shows_what_was_extra_and_missing():
-    assert char_diff("mitosis", "meiosis") == "m{+e+}i{-t-}osis"
-    assert char_diff("mitocondria", "mitochondria") == "mitoc{+h+}ondria"
-    assert char_diff("abc", "abc") == "abc"
+def test_near_miss_diff_labels_each_side_and_ignores_case():
+    assert char_diff("mitosis", "meiosis") == "you typed: mi[t]osis\nexpected:  m[e]iosis"
+    assert char_diff("mitocondria", "mitochondria") == "you typed: mitocondria\nexpected:  mitoc[h]ondria"
+    assert char_diff("Mitocondria", "mitochondria") == "you typed: Mitocondria\nexpected:  mitoc[h]ondria"
+    assert char_diff("abc", "abc") == "you typed: abc\nexpected:  abc"
 
 
 def test_empty_answer_is_a_reveal_rated_again():
@@ -120,7 +124,7 @@ def test_several_answers_explain_each_one():
     assert "1 of 2 answers right" in g.explanation
     assert "missed: ATP (you typed 'ADP'" in g.explanation
     assert "ok: mitochondria" in g.explanation
-    assert len(g.diff.splitlines()) == 2
+    assert [line.split(":")[0] for line in g.diff.splitlines()] == ["you typed", "expected"] * 2
 
 
 def test_a_sequence_must_be_typed_in_order():
@@ -211,3 +215,137 @@ def test_grading_never_fails(typed, answers):
     g = grade(typed, answers)
     assert g.suggested in (AGAIN, HARD, GOOD)
     assert isinstance(g.explanation, str)
+
+
+# --- fair grading: content words, word order, real words, spelling variants (issue 15) ---
+
+STEP = (
+    "The action potential travels along the motor neuron to the nerve terminal, where the signal is "
+    "called an impulse and causes calcium channels to open."
+)
+
+
+def test_key_words_are_content_words_not_filler():
+    g = grade("action potential, motor neuron, nerve terminal, impulse, calcium channels open", [STEP])
+    assert g.correct and g.suggested == GOOD, g.explanation
+    missed = grade("nothing", [STEP]).explanation.split("Missing: ")[1].split(", ")
+    assert "potential" in missed and "calcium" in missed
+    for filler in ("travels", "along", "called", "causes", "where", "the", "is"):
+        assert filler not in missed
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("signal termination", "Termination of Signal"),
+        ("acetylcholine release", "Release of Acetylcholine"),
+        ("muscle fiber activation", "Activation of Muscle Fiber"),
+    ],
+)
+def test_a_term_matches_in_any_word_order(typed, answer):
+    g = grade(typed, [answer])
+    assert g.correct and g.suggested == GOOD
+    assert "order" in g.explanation
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [("fibre", "Fiber"), ("muscle fibres", "Muscle Fiber"), ("organise", "organize"), ("colour", "color"),
+     ("tumour", "tumor"), ("anaemia", "anemia"), ("oesophagus", "esophagus"), ("haemoglobin", "hemoglobin"),
+     ("analyse", "analyze"), ("centre", "center"), ("catalogue", "catalog")],
+)
+def test_spelling_variants_are_right_not_typos(typed, answer):
+    g = grade(typed, [answer])
+    assert g.correct and g.suggested == GOOD, g.explanation
+    assert "typo" not in g.explanation and g.diff == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer", "other"),
+    [("muscle contracture", "Muscle Contraction", "contracture"), ("sympathetic nervus system",
+     "sympathetic nervous system", "nervus"), ("ilium", "ileum", "ilium")],
+)
+def test_a_different_real_word_is_never_a_typo(typed, answer, other):
+    g = grade(typed, [answer])
+    assert not g.correct and g.suggested == AGAIN
+    assert g.near and repr(other) in g.explanation and "different word" in g.explanation
+
+
+def test_several_words_do_not_become_one_by_dropping_filler():
+    assert not grade("type", ["Type I"]).correct
+
+
+from quizgen.quiz.lexicon import is_real_word, spelling, word_key  # noqa: E402
+
+TERMS = ("contraction", "mitochondria", "acetylcholine", "termination", "signal", "junction", "neuron",
+         "calcium", "glucose", "insulin", "membrane", "receptor", "kidney", "nephron", "filtration")
+"""Answer words for the properties below, each long enough to allow a typo."""
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every word one deletion, substitution, insertion or swap away."""
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in cuts if b}
+    out |= {a + c + b[1:] for a, b in cuts if b for c in LETTERS}
+    out |= {a + c + b for a, b in cuts for c in LETTERS}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+    return out - {word}
+
+
+REAL_NEIGHBOURS = sorted(
+    (term, w) for term in TERMS for w in _one_edit(term)
+    if is_real_word(w) and word_key(w) != word_key(term) and spelling(w) != spelling(term)
+)
+"""Pairs (answer, a real English word one edit from it): within typo reach, yet another word."""
+
+ACCENTS = {"a": "á", "e": "é", "i": "í", "o": "ö", "u": "ü", "c": "ç", "n": "ñ"}
+_term = st.sampled_from(TERMS)
+
+
+def test_there_are_real_neighbours_to_test_with():
+    assert len(REAL_NEIGHBOURS) >= 5, REAL_NEIGHBOURS
+
+
+@given(st.lists(_term, min_size=1, max_size=4, unique=True), st.sampled_from(["upper", "title", "swapcase", "lower"]))
+def test_the_exact_answer_in_any_case_is_right(words_, case):
+    answer = " ".join(words_)
+    assert grade(answer, [answer]).suggested == GOOD
+    assert grade(getattr(answer, case)(), [answer]).correct
+
+
+@given(st.lists(_term, min_size=1, max_size=4, unique=True), st.data())
+def test_accented_answers_are_right(words_, data):
+    answer = " ".join(words_)
+    marked = data.draw(st.sets(st.integers(0, len(answer) - 1)))
+    typed = "".join(ACCENTS.get(c, c) if i in marked else c for i, c in enumerate(answer))
+    assert grade(typed, [answer]).correct and grade(answer, [typed]).correct
+
+
+@given(st.lists(_term, min_size=2, max_size=4, unique=True), st.permutations(range(4)))
+def test_reordered_words_are_right(words_, order):
+    answer = " of ".join(words_)
+    typed = " ".join(words_[i] for i in order if i < len(words_))
+    g = grade(typed, [answer])
+    assert g.correct and g.suggested == GOOD
+
+
+@given(st.sampled_from(REAL_NEIGHBOURS), st.lists(_term, max_size=2, unique=True))
+def test_a_different_real_word_is_not_right(pair, context):
+    term, other = pair
+    answer = " ".join([*context, term])
+    typed = " ".join([*context, other])
+    assert not grade(typed, [answer]).correct
+
+
+def test_a_reordered_typo_marks_only_the_typo():
+    g = grade("acetylcholine relese", ["Release of Acetylcholine"])
+    assert g.correct and g.suggested == HARD
+    assert g.diff == "you typed: acetylcholine relese\nexpected:  Acetylcholine Rele[a]se"
+
+
+def test_generic_academic_words_are_not_key_words():
+    text = "This increase in calcium is critical for the subsequent release of ACh, containing the signal."
+    missed = grade("nothing at all here", [text]).explanation.split("Missing: ")[1].split(", ")
+    assert missed == ["increase", "calcium", "release", "ACh", "signal"]

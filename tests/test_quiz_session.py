@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import os
 import signal
 import subprocess
@@ -108,7 +110,7 @@ def test_wrong_answer_suggests_again_and_shows_the_diff(store):
     script = Script("mitosis", "")
     summary = study([card("c1", front="{{c1::meiosis}}", answers=("meiosis",))], store, script)
     assert "Close, but" in script.text and "Expected: meiosis" in script.text
-    assert "diff: m{+e+}i{-t-}osis" in script.text
+    assert "you typed: mi[t]osis\n  expected:  m[e]iosis" in script.text
     assert store.history("c1")[0].rating == 1
     assert summary.correct == 0
 
@@ -363,3 +365,43 @@ def test_killed_session_keeps_the_cards_already_rated(tmp_path):
 def test_a_notes_image_shows_as_its_alt_text_in_the_terminal():
     html = '<p>The NMJ: <img src="quizgen-0a.png" alt="Axon &amp; end plate"></p><p><img src="quizgen-0b.svg" alt=""></p>'
     assert to_text(html) == "The NMJ: [image: Axon & end plate]\n[image]"
+
+
+def test_the_first_screen_and_the_counter_agree(store):
+    cards = [card(f"c{i}") for i in range(3)]
+    script = Script("q")
+    study(cards, store, script)
+    intro = re.search(r"(\d+) due and (\d+) new cards", script.text)
+    total = int(intro.group(1)) + int(intro.group(2))
+    assert total == 3 and f"[0 done, {total} left]" in script.text
+
+
+def test_a_right_multiple_choice_names_the_term_once(store):
+    mcq = card("m1", "mcq", front="Which organelle makes ATP?", back="<p><b>Mitochondria</b></p>",
+               answers=("Mitochondria",), choices=("Nucleus", "Mitochondria"))
+    script = Script("2", "")
+    study([mcq], store, script)
+    after = script.text.split("Your answer")[-1]
+    assert after.count("Mitochondria") == 1
+
+
+def test_new_is_a_daily_limit_counted_from_the_store(tmp_path):
+    """Quit and restart the same day on the same file: no new card past the limit; the next day, more."""
+    path = tmp_path / "daily.sqlite3"
+    cards = [card(f"c{i}") for i in range(5)]
+    morning = T0.replace(hour=8)
+    with Store(path) as first:
+        done = study(cards, first, Script("mitochondria", "", "mitochondria", ""), at=morning, new=3)
+    assert done.new == 2 and done.quit  # input ran out after two of the three
+    with Store(path) as again:
+        script = Script(*["mitochondria", ""] * 5)
+        later = study(cards, again, script, at=morning + timedelta(hours=6), new=3)
+    assert later.new == 1  # 3 a day, 2 already begun today
+    assert "2 due and 1 new cards now" in script.text  # the two begun this morning are due again
+    assert "Left today: 2 due, 1 new (2 of 3 a day studied; 3 new in all)" in script.text
+    with Store(path) as third:
+        script = Script(*["mitochondria", ""] * 5)
+        assert study(cards, third, script, at=morning + timedelta(hours=10), new=3).new == 0
+    assert " 0 new cards now" in script.text and "new (3 of 3 a day studied; 2 new in all)" in script.text
+    with Store(path) as tomorrow:
+        assert study(cards, tomorrow, Script(*["mitochondria", ""] * 5), at=morning + timedelta(days=1), new=3).new == 2

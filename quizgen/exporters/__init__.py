@@ -10,7 +10,8 @@ from contextlib import contextmanager, suppress
 from .. import signals
 from ..errors import OutputError
 
-FORMATS = {".apkg": "anki", ".json": "json", ".txt": "anki-text", ".tsv": "anki-text", ".csv": "csv"}
+FORMATS = {".apkg": "anki", ".json": "json", ".txt": "anki-text", ".tsv": "anki-text", ".csv": "csv",
+           ".html": "html"}
 """Output suffix -> exporter module."""
 
 

@@ -11,11 +11,13 @@ new cards' positions are order.py's.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
-import shutil
 import re
+import shutil
 import sqlite3
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Mapping
@@ -28,6 +30,8 @@ from genanki.apkg_schema import APKG_SCHEMA
 
 from ..errors import OutputError, QuizgenError
 from ..model import Card
+from ..render import escape
+from ..text import content_stems
 from . import atomic_path, scratch_path
 from .archive import write_zip
 from .notes import DOC_TAG, MAX_OVERLAP, notes
@@ -298,3 +302,83 @@ def read_doc_tags(path: str) -> set[str]:
             zlib.error, QuizgenError) as e:
         why = str(e).split(": ", 1)[1] if isinstance(e, QuizgenError) else str(e)
         raise QuizgenError(f"{path}: cannot read the existing deck ({why})") from None
+
+
+NOT_OURS = "not a deck built by quizgen (quiz reads .apkg decks that `quizgen build` wrote, .json decks and documents)"
+
+_CLOZE_TEXT = re.compile(r'\A<div class="qg-context">(.*?)</div>\n<div class="qg-front">(.*)</div>\Z', re.DOTALL)
+_DELETION = re.compile(r"\{\{c1::(.*?)(?:::.*?)?\}\}", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_HREF = re.compile(r'<a href="([^"]*)"')
+_POSTED = re.compile(r"Posted (.*)$")
+
+
+def read(path: str) -> list[Card]:
+    """The cards of an .apkg this module wrote (for the self-test), rebuilt from its notes, their deck
+    and their tags; any other .apkg is refused with QuizgenError. Multiple-choice cards are never in one."""
+    try:
+        with zipfile.ZipFile(path) as z, tempfile.TemporaryDirectory(prefix="quizgen-") as tmp:
+            if "collection.anki2" not in z.namelist():
+                raise QuizgenError(f"{path}: {NOT_OURS}")
+            db = z.extract("collection.anki2", tmp)
+            return _read_collection(db, path)
+    except (zipfile.BadZipFile, OSError, sqlite3.Error, ValueError, KeyError) as e:
+        if isinstance(e, (zipfile.BadZipFile, sqlite3.DatabaseError)) and not isinstance(e, sqlite3.OperationalError):
+            raise QuizgenError(f"{path}: {NOT_OURS}") from None
+        raise QuizgenError(f"{path}: cannot read Anki deck: {' '.join(str(e).split())}") from None
+
+
+def _read_collection(db: str, path: str) -> list[Card]:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        decks_json, models_json = conn.execute("SELECT decks, models FROM col").fetchone()
+        if not {str(QA_MODEL_ID), str(CLOZE_MODEL_ID)} & set(json.loads(models_json)):
+            raise QuizgenError(f"{path}: {NOT_OURS}")
+        names = {int(k): v["name"] for k, v in json.loads(decks_json).items()}
+        rows = conn.execute(
+            "SELECT n.guid, n.mid, n.tags, n.flds, c.did FROM notes n JOIN cards c ON c.nid = n.id"
+            " WHERE n.mid IN (?, ?) ORDER BY n.id", (QA_MODEL_ID, CLOZE_MODEL_ID)).fetchall()
+    finally:
+        conn.close()
+    return [_card(guid, mid, tags.split(), flds.split("\x1f"), names.get(did, "")) for guid, mid, tags, flds, did in rows]
+
+
+def _card(guid: str, mid: int, tags: list[str], fields: list[str], deck: str) -> Card:
+    """One note back as the card it was made from (doc_key and key are not kept in a note: the id is)."""
+    kind = next((t.split("::")[-1] for t in tags if t.startswith("quizgen::kind::")), "")
+    subject = deck.split("::", 1)[-1]
+    source = fields[-1]
+    url = m.group(1) if (m := _HREF.search(source)) else ""
+    date = m.group(1) if (m := _POSTED.search(source)) else ""
+    common = dict(id=guid, doc_key="", key=guid, subject=subject, source_url=html.unescape(url),
+                  date=html.unescape(date), tags=tuple(t for t in tags if not t.startswith("quizgen::doc::")))
+    if mid == CLOZE_MODEL_ID:
+        m = _CLOZE_TEXT.match(fields[0])
+        context, front = (m.group(1), m.group(2)) if m else ("", fields[0])
+        return Card(kind=kind or "cloze", context=context, front=front, back=fields[1], details=fields[2],
+                    answers=_deletions(front + context), **common)
+    kind = kind or "qa"
+    answers = (_plain(fields[1]),) if kind == "step" and _plain(fields[1]) else ()
+    return Card(kind=kind, context=fields[2], front=fields[0], back=fields[1], details=fields[3], answers=answers,
+                **common)
+
+
+def _deletions(text: str) -> tuple[str, ...]:
+    """The answers of a cloze text: its c1 deletions as plain text, each once, leaving out one that is
+    part of another (a term's own word hidden as a give-away is not typed twice)."""
+    found: dict[str, str] = {}
+    for deletion in _DELETION.findall(text):
+        found.setdefault(_plain(deletion).casefold(), _plain(deletion))
+    found = list(found.values())
+    return tuple(d for d in found if d and not any(_part_of(d, o) for o in found))
+
+
+def _part_of(a: str, b: str) -> bool:
+    """`a` is a smaller part of `b`, by letters or by stems ('contracts' of 'Muscle Contraction')."""
+    if a.casefold() != b.casefold() and a.casefold() in b.casefold():
+        return True
+    return bool(content_stems(a)) and content_stems(a) < content_stems(b)
+
+
+def _plain(fragment: str) -> str:
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())

@@ -44,10 +44,18 @@ def _as_click_errors() -> Iterator[None]:
         raise click.ClickException(str(e)) from None
 
 
+def _db(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """A progress file goes in a folder that exists: a mistyped path is a usage error, never new folders."""
+    if value is not None and not value.resolve().parent.is_dir():
+        raise click.BadParameter(f"folder {value.resolve().parent} does not exist")
+    return value
+
+
 _DB = click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
+    callback=_db,
     help="Progress database [default: progress.sqlite3 in quizgen's app folder].",
 )
 
@@ -55,7 +63,7 @@ _DB = click.option(
 @click.command()
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...", type=click.Path(exists=True, path_type=Path))
 @_DB
-@click.option("--new", "new", type=click.IntRange(min=0), default=20, show_default=True, help="New cards per session.")
+@click.option("--new", "new", type=click.IntRange(min=0), default=20, show_default=True, help="New cards per day (as in Anki: counted from the progress database, reset at midnight).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many cards this session.")
 @click.option("--subject", "--deck", "subjects", multiple=True, help="Only this subject or deck (repeatable).")
 @click.option(
@@ -71,7 +79,8 @@ def quiz(
     kinds: tuple[str, ...] | None,
     seed: int | None,
 ) -> None:
-    """Study cards from SOURCE (document folders or files, or .json decks) with spaced repetition.
+    """Study cards from SOURCE (document folders or files, .json or .apkg decks built by quizgen) with
+    spaced repetition.
 
     Due cards come first, then new ones. Type the answer (or press Enter to reveal), then rate
     1 Again, 2 Hard, 3 Good, 4 Easy; Enter takes the suggested rating and q quits.
@@ -80,11 +89,20 @@ def quiz(
     from quizgen.pipeline import load_cards
 
     with _as_click_errors():
-        cards = session.select(load_cards(list(sources), kinds=kinds), subjects=subjects, kinds=kinds)
+        loaded = load_cards(list(sources), kinds=kinds)
+        cards = session.select(loaded, subjects=subjects, kinds=kinds)
         if not cards:
-            raise click.ClickException("no cards match the given sources and filters")
+            raise click.ClickException(_nothing_matches(loaded, subjects))
         with Store(db or default_db()) as store:
             session.run(cards, store, now=local_now, new=new, limit=limit, seed=seed)
+
+
+def _nothing_matches(loaded: list, subjects: tuple[str, ...]) -> str:
+    """Why no card is left, in one line: the subjects there are, when a --subject/--deck matched none."""
+    if not loaded:
+        return "no cards match the given sources and filters"
+    there = sorted({c.subject for c in loaded}, key=str.casefold)
+    return f"no cards in subject or deck {', '.join(map(repr, subjects))}; the subjects here: {', '.join(there)}"
 
 
 @click.command()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from nltk.metrics.distance import edit_distance
 
+from quizgen.quiz.lexicon import is_key_word, is_real_word, spelling, word_key
 from quizgen.text import is_content, stem, words
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
@@ -44,7 +45,7 @@ class Grade:
     explanation: str
     """one or a few lines saying what was accepted or missed"""
     diff: str = ""
-    """character diff of near misses and typos: `{-typed-}{+expected+}`, one line per answer"""
+    """near misses and typos letter by letter: a 'you typed:' and an 'expected:' line per answer"""
 
 
 @dataclass(slots=True, frozen=True)
@@ -88,7 +89,7 @@ def grade_recall(typed: str, answers: Sequence[str]) -> Grade:
     keys = _key_words(" ".join(answers))
     if not keys:
         return Grade(False, False, GOOD, "Compare with the answer and rate yourself.")
-    said = set(_key_words(typed))
+    said = _key_words(typed)
     missing = [word for s, word in keys.items() if not _recalled(s, said)]
     share = 1 - len(missing) / len(keys)
     lines = [f"You recalled {len(keys) - len(missing)} of {len(keys)} key words ({share:.0%})."]
@@ -137,18 +138,20 @@ def normalize(text: str) -> str:
 
 
 def char_diff(typed: str, expected: str) -> str:
-    """`{-x-}` for what was typed in excess, `{+y+}` for what was missing, the rest as is."""
-    out = []
-    matcher = difflib.SequenceMatcher(None, typed, expected, autojunk=False)
+    """Two labelled lines, 'you typed:' then 'expected:', the letters that differ in [brackets]; case is
+    not a difference, since grading ignores it."""
+    yours, theirs = [], []
+    matcher = difflib.SequenceMatcher(None, _caseless(typed), _caseless(expected), autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            out.append(typed[i1:i2])
+            yours.append(typed[i1:i2])
+            theirs.append(expected[j1:j2])
             continue
         if i2 > i1:
-            out.append("{-" + typed[i1:i2] + "-}")
+            yours.append("[" + typed[i1:i2] + "]")
         if j2 > j1:
-            out.append("{+" + expected[j1:j2] + "+}")
-    return "".join(out)
+            theirs.append("[" + expected[j1:j2] + "]")
+    return f"you typed: {''.join(yours)}\nexpected:  {''.join(theirs)}"
 
 
 def typo_allowance(answer: str) -> int:
@@ -165,7 +168,7 @@ def typo_allowance(answer: str) -> int:
 
 def _single(m: _Match) -> Grade:
     """Verdict for a card with one answer."""
-    diff = char_diff(m.typed, m.answer) if m.level in (_TYPO, _NEAR) else ""
+    diff = _diff(m) if m.level in (_TYPO, _NEAR) else ""
     if m.level <= _TYPO:
         return Grade(True, False, HARD if m.level == _TYPO else GOOD, m.why, diff)
     return Grade(False, m.level == _NEAR, AGAIN, f"{m.why} Expected: {m.answer}", diff)
@@ -176,7 +179,7 @@ def _several(matches: list[_Match]) -> Grade:
     right = sum(m.level <= _TYPO for m in matches)
     lines = [f"{right} of {len(matches)} answers right."]
     lines += [_line(m) for m in matches]
-    diff = "\n".join(char_diff(m.typed, m.answer) for m in matches if m.level in (_TYPO, _NEAR))
+    diff = "\n".join(_diff(m) for m in matches if m.level in (_TYPO, _NEAR))
     correct = right == len(matches)
     if correct:
         suggested = HARD if any(m.level == _TYPO for m in matches) else GOOD
@@ -184,6 +187,21 @@ def _several(matches: list[_Match]) -> Grade:
         suggested = AGAIN
     near = not correct and all(m.level <= _NEAR for m in matches)
     return Grade(correct, near, suggested, "\n".join(lines), diff)
+
+
+def _diff(m: _Match) -> str:
+    """The letter diff of a match; a term typed in another word order is compared with its words put in
+    the typed order, so only the typo is marked."""
+    t, a = normalize(m.typed), normalize(m.answer)
+    if _reordered_distance(t, a) >= _distance(t, a):
+        return char_diff(m.typed, m.answer)
+    theirs = [w for w in _unpunct(m.answer).split() if is_content(w)]
+    ordered = []
+    for word in (w for w in _unpunct(m.typed).split() if is_content(w)):
+        best = min(theirs, key=lambda w: _word_distance(_fold(word), _fold(w)))
+        ordered.append(best)
+        theirs.remove(best)
+    return char_diff(" ".join(w for w in _unpunct(m.typed).split() if is_content(w)), " ".join(ordered))
 
 
 def _line(m: _Match) -> str:
@@ -246,13 +264,59 @@ def _compare(typed: str, answer: str) -> _Match:
         return _Match(_WRONG, len(answer), typed, answer, "Wrong.")
     if _stems(t) == _stems(a):
         return _Match(_STEM, 0, typed, answer, "Correct, apart from word endings (plural or inflection).")
-    distance = min(_distance(t, a), _distance(_stems(t), _stems(a)))
+    if _keys(t) == _keys(a):
+        return _Match(_STEM, 0, typed, answer, "Correct, in another spelling (British or American).")
+    if len(_term_words(a)) > 1 and sorted(_term_words(t)) == sorted(_term_words(a)):
+        return _Match(_STEM, 0, typed, answer, "Correct, in another word order.")
+    distance = min(_distance(t, a), _distance(_stems(t), _stems(a)), _reordered_distance(t, a))
     allowed = typo_allowance(a)
-    if distance <= allowed and _digits(t) == _digits(a):
+    others = _other_real_words(t, a)
+    if distance <= allowed and _digits(t) == _digits(a) and not others:
         return _Match(_TYPO, distance, typed, answer, f"Accepted with a typo ({_letters(distance)} off).")
     if distance <= 2 * allowed + 1 or difflib.SequenceMatcher(None, t, a).ratio() >= 0.75:
+        if others:
+            said = _join([repr(w) for w in others])
+            return _Match(_NEAR, distance, typed, answer, f"Close, but {said} {'is a' if len(others) == 1 else 'are'} "
+                          f"different word{'' if len(others) == 1 else 's'}.")
         return _Match(_NEAR, distance, typed, answer, f"Close, but {_letters(distance)} off.")
     return _Match(_WRONG, distance, typed, answer, "Wrong.")
+
+
+def _keys(text: str) -> list[str]:
+    """A normalised text's words as grading compares them: one spelling, one stem each."""
+    return [word_key(w) for w in text.split()]
+
+
+def _term_words(text: str) -> list[str]:
+    """The keys of a term's meaningful words: 'termination of signal' is {signal, termin}, in any order
+    (a term of two or more of them: 'Type I' is not 'type')."""
+    return [word_key(w) for w in text.split() if is_content(w)]
+
+
+def _reordered_distance(typed: str, answer: str) -> int:
+    """Edits between the two texts' meaningful words paired in the best order (greedy: terms are short);
+    large when the counts differ, so only reordered typos count."""
+    mine, theirs = [w for w in typed.split() if is_content(w)], [w for w in answer.split() if is_content(w)]
+    if len(theirs) < 2 or len(mine) != len(theirs):
+        return len(typed) + len(answer)
+    total = 0
+    for word in theirs:
+        best = min(mine, key=lambda w: _word_distance(w, word))
+        total += _word_distance(best, word)
+        mine.remove(best)
+    return total
+
+
+def _word_distance(typed: str, word: str) -> int:
+    """Edits between two words, as spelt or as stems, whichever is fewer."""
+    return min(_distance(spelling(typed), spelling(word)), _distance(word_key(typed), word_key(word)))
+
+
+def _other_real_words(typed: str, answer: str) -> list[str]:
+    """Typed words that are real English words but none of the answer's: 'contracture' for 'contraction'
+    is another term, not a typo."""
+    keys = set(_keys(answer))
+    return [w for w in typed.split() if word_key(w) not in keys and not w.isdigit() and is_real_word(w)]
 
 
 def _equal_after(typed: str, answer: str) -> list[str] | None:
@@ -294,16 +358,25 @@ def _unique(answers: Sequence[str]) -> list[str]:
 
 
 def _key_words(text: str) -> dict[str, str]:
-    """The meaningful words of a text by stem (first spelling kept), in order."""
+    """The words an answer is recognised by (no stopwords, no filler), by key (first spelling kept), in order."""
     keys: dict[str, str] = {}
     for _, _, word in words(text):
-        if is_content(word):
-            keys.setdefault(stem(_unaccent(word)), word)
+        if is_key_word(word):
+            keys.setdefault(word_key(_unaccent(word)), word)
     return keys
 
 
-def _recalled(key: str, said: set[str]) -> bool:
-    return key in said or any(_distance(key, s) <= typo_allowance(key) for s in said)
+def _recalled(key: str, said: dict[str, str]) -> bool:
+    """A key word was said, or misspelt as no real word (a different real word does not count)."""
+    if key in said:
+        return True
+    allowed = typo_allowance(key)
+    return any(not is_real_word(_fold(w)) and _distance(key, s) <= allowed for s, w in said.items())
+
+
+def _caseless(text: str) -> str:
+    """Lower case letter for letter (a letter whose lower case is longer is kept), so indices still match."""
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 def _fold(text: str) -> str:

@@ -13,16 +13,17 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from html import unescape
 from html.parser import HTMLParser
 
 import click
 
 from quizgen.model import Card
-from quizgen.quiz.grading import AGAIN, GOOD, Grade, grade, grade_choice, needs_recall
+from quizgen.quiz import screen
+from quizgen.quiz.grading import AGAIN, GOOD, Grade, grade, grade_choice, needs_recall, normalize
 from quizgen.quiz.store import Store
-from quizgen.text import strip_controls
+from quizgen.text import sentence_spans, strip_controls
 
 LEARN_AHEAD = timedelta(minutes=20)
 """Cards that fall due this soon after a review (learning steps) come back in the same session."""
@@ -92,7 +93,7 @@ def utc_now() -> datetime:
 
 def ask_line(text: str) -> str:
     """Prompt and read one line (EOFError at end of input); piped answers are echoed so transcripts read well."""
-    click.echo(text, nl=False)
+    screen.prompt(text)
     try:
         line = input()
     except EOFError:
@@ -127,10 +128,12 @@ def plan(
     seed: int | None = None,
 ) -> list[Card]:
     """The session's queue: due cards (most overdue kept when limited) then new ones in deck order, each
-    group shuffled by `seed`."""
+    group shuffled by `seed`. `new` is a daily limit, as in Anki: new cards already begun today count."""
     by_id = {c.id: c for c in cards}
     due = store.due(by_id, now)[:limit]
-    room = new if limit is None else min(new, limit - len(due))
+    room = new_left_today(by_id, store, now, new)
+    if limit is not None:
+        room = min(room, limit - len(due))
     fresh = store.unseen(by_id)[: max(room, 0)]
     rng = random.Random(seed)
     rng.shuffle(due)
@@ -138,12 +141,22 @@ def plan(
     return [by_id[i] for i in due + fresh]
 
 
+def day_start(now: datetime) -> datetime:
+    """Midnight of `now`'s day, in `now`'s timezone (the learner's, from the CLI): when the daily limit resets."""
+    return datetime.combine(now.date(), time(), tzinfo=now.tzinfo)
+
+
+def new_left_today(ids: Iterable[str], store: Store, now: datetime, new: int) -> int:
+    """New cards the daily limit still allows today: `new` less those first reviewed since midnight."""
+    return max(0, new - store.new_since(ids, day_start(now)))
+
+
 def run(
     cards: Sequence[Card],
     store: Store,
     *,
     ask: Ask = ask_line,
-    say: Say = click.echo,
+    say: Say = screen.show,
     now: Callable[[], datetime] = utc_now,
     new: int = 20,
     limit: int | None = None,
@@ -155,10 +168,11 @@ def run(
     store.add(deck)
     queue = deque(plan(list(deck.values()), store, now(), new=new, limit=limit, seed=seed))
     tally = _Tally()
-    say(_intro(queue, store, len(deck)))
+    say(_intro(queue, store, deck, now(), new))
     try:
         while (card := _next_card(queue, tally.learning, deck, now(), learn_ahead)) is not None:
-            due = _study(card, store, tally, ask=ask, say=say, now=now, left=len(queue) + len(tally.learning))
+            left = (len(queue) + len(tally.learning) + 1, len(tally.learning))
+            due = _study(card, store, tally, ask=ask, say=say, now=now, left=left)
             if due is None:
                 break
             if due <= now() + learn_ahead:
@@ -186,7 +200,8 @@ def _next_card(
 
 
 def _study(
-    card: Card, store: Store, tally: _Tally, *, ask: Ask, say: Say, now: Callable[[], datetime], left: int
+    card: Card, store: Store, tally: _Tally, *, ask: Ask, say: Say, now: Callable[[], datetime],
+    left: tuple[int, int],
 ) -> datetime | None:
     """Show one card, take the answer and the rating, save the review; returns when it is due again
     (None when the learner quits)."""
@@ -256,13 +271,41 @@ def _verdict(card: Card, verdict: Grade, say: Say) -> None:
         colour = "green" if verdict.correct else ("yellow" if verdict.near else "red")
         say(click.style(verdict.explanation, fg=colour, bold=True))
     if verdict.diff:
-        say("\n".join("  diff: " + _styled_diff(line) for line in verdict.diff.splitlines()))
+        say("\n".join("  " + _styled_diff(line) for line in verdict.diff.splitlines()))
     bold = lambda text: click.style(text, bold=True)  # noqa: E731
     sides = [to_text(card.front, hide=None, mark=bold)] if card.is_cloze else []
-    sides.append(to_text(card.back, hide=None, mark=bold))
+    sides.append(unshown(to_text(card.back, hide=None, mark=bold), [verdict.explanation, *sides]))
     if card.source_url:
         sides.append(click.style(card.source_url, dim=True))
-    say("\n".join(side for side in sides if side))
+    if any(sides):
+        say("\n".join(side for side in sides if side))
+
+
+def unshown(text: str, shown: Sequence[str]) -> str:
+    """`text` without the sentences already on screen: a cloze's back holds the sentence its front just
+    revealed, and an mcq's back the term its verdict named."""
+    seen = " " + " ".join(normalize(_plain(s)) for s in shown) + " "
+    lines = []
+    for line in text.split("\n"):
+        lead = _LEAD.match(line).group()
+        body = line[len(lead):]
+        kept = [body[a:b] for a, b in sentence_spans(body) if not _within(body[a:b], seen)]
+        if kept or not body.strip():
+            lines.append(lead + " ".join(kept))
+    return "\n".join(lines).strip("\n")
+
+
+def _within(sentence: str, seen: str) -> bool:
+    words = normalize(_plain(sentence))
+    return bool(words) and f" {words} " in seen
+
+
+_LEAD = re.compile(r"\s*(?:- |\d+\. )?")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _plain(text: str) -> str:
+    return _ANSI.sub("", text)
 
 
 def _rate(suggested: int, ask: Ask, say: Say) -> int:
@@ -296,21 +339,30 @@ def _ask(ask: Ask, text: str) -> str:
     return line
 
 
-def _header(card: Card, state: str, done: int, left: int) -> str:
-    """Progress line, the card's context, then its front as terminal text."""
-    status = click.style(f"[{done} done, {left} left] {card.kind}, {state}", dim=True)
+def _header(card: Card, state: str, done: int, left: tuple[int, int]) -> str:
+    """Progress line, the card's context, then its front as terminal text. `left` is (cards left with
+    this one, of which cards rated earlier that come back this session)."""
+    again = f" ({left[1]} coming back)" if left[1] else ""
+    status = click.style(f"[{done} done, {left[0]} left{again}] {card.kind}, {state}", dim=True)
     context = to_text(card.context)
     front = to_text(card.front, hide=1) if card.is_cloze else to_text(card.front, hide=None)
     lines = ["", status] + ([click.style(context, bold=True)] if context else []) + [front]
     return "\n".join(lines)
 
 
-def _intro(queue: deque[Card], store: Store, total: int) -> str:
+def _intro(queue: deque[Card], store: Store, deck: dict[str, Card], now: datetime, new: int) -> str:
+    """What this session holds, and what is left today: due cards until midnight, new ones under the limit."""
+    studied = store.new_since(deck, day_start(now))
+    unseen = len(store.unseen(deck))
+    due_today = len(store.due(deck, day_start(now) + timedelta(days=1)))
+    new_today = min(unseen, max(0, new - studied))
+    limit = f"{studied} of {new} a day studied" if studied else f"up to {new} a day"
+    today = f"Left today: {due_today} due, {new_today} new ({limit}; {unseen} new in all)."
     if not queue:
-        return "Nothing to study now: no card is due and no new card is left."
+        return f"Nothing to study now: no card is due and no new card is left. {today}"
     fresh = len(store.unseen(c.id for c in queue))
     return (
-        f"{len(queue) - fresh} due and {fresh} new cards (of {total} loaded). "
+        f"{len(queue) - fresh} due and {fresh} new cards now (of {len(deck)} loaded). {today} "
         f"Type {QUIT} at any prompt to stop; progress is saved after each card."
     )
 
@@ -355,7 +407,7 @@ def to_text(html: str, *, hide: int | None = 1, mark: Callable[[str], str] | Non
     parser = _TextParser()
     parser.feed(_CLOZE.sub(cloze, _no_controls(html)))
     parser.close()
-    return parser.text()
+    return screen.math_text(parser.text())
 
 
 _CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
@@ -446,9 +498,10 @@ class _TextParser(HTMLParser):
         return "\n".join(lines).strip("\n")
 
 
-def _styled_diff(diff: str) -> str:
-    diff = re.sub(r"\{-(.*?)-\}", lambda m: click.style(f"{{-{m.group(1)}-}}", fg="red"), diff)
-    return re.sub(r"\{\+(.*?)\+\}", lambda m: click.style(f"{{+{m.group(1)}+}}", fg="green"), diff)
+def _styled_diff(line: str) -> str:
+    """A diff line with its differing letters coloured: red on the learner's line, green on the expected."""
+    colour = "red" if line.startswith("you typed:") else "green"
+    return re.sub(r"\[[^\]]*\]", lambda m: click.style(m.group(), fg=colour, bold=True), line)
 
 
 def _subject_key(subject: str) -> str:

@@ -196,6 +196,15 @@ class Store:
         """Those of `ids` never reviewed, in the order given."""
         return [i for i, s in self.states(ids).items() if s.state == "new"]
 
+    def new_since(self, ids: Iterable[str], start: datetime) -> int:
+        """How many of these cards had their first review at or after `start` (the daily new-card count)."""
+        wanted = set(ids)
+        with self._sql():
+            rows = self._db.execute(
+                "SELECT DISTINCT card_id FROM reviews WHERE state_before = 0 AND reviewed_at >= ?", (_iso(_utc(start)),)
+            ).fetchall()
+        return sum(row[0] in wanted for row in rows)
+
     def next_due(self, ids: Iterable[str]) -> datetime | None:
         """When the earliest of these cards comes back (None if none was reviewed yet)."""
         dues = [s.due for s in self.states(ids).values() if s.due is not None]

@@ -1,0 +1,121 @@
+"""The study page (`build -o deck.html`) in a real headless Chromium: answer, rate, reload, progress kept;
+phone width without sideways scrolling; dark mode; nothing fetched from the network."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from quizgen.exporters import html as html_exporter
+from quizgen.model import Card
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+
+
+def _cards() -> list[Card]:
+    def cloze(i: int, word: str) -> Card:
+        return Card(id=f"c{i}", kind="cloze", doc_key="d", key=str(i), subject="Biology", context="Biology",
+                    front=f"Card {i}: the {{{{c1::{word}}}}} is &lt;here&gt;.", back="", answers=(word,))
+
+    return [cloze(1, "mitochondria"), cloze(2, "nucleus"), cloze(3, "ribosome")]
+
+
+@pytest.fixture
+def browser():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    if not chromium or not driver_path:
+        pytest.skip("Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,900"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def page(tmp_path) -> Path:
+    path = tmp_path / "deck.html"
+    assert html_exporter.write(_cards(), str(path), root="Test deck") == 3
+    return path
+
+
+def _text(driver, element_id: str) -> str:
+    return driver.find_element("id", element_id).text
+
+
+def test_the_page_is_self_contained_and_the_same_every_time(tmp_path, page):
+    text = page.read_text(encoding="utf-8")
+    assert "http://" not in text and "https://" not in text and "<link" not in text and " src=" not in text
+    again = tmp_path / "again.html"
+    html_exporter.write(_cards(), str(again), root="Test deck")
+    assert again.read_bytes() == page.read_bytes()
+
+
+def test_study_rate_reload_and_progress_is_kept(browser, page):
+    browser.get(page.as_uri())
+    assert "3 left" in _text(browser, "qg-count")
+    assert "[...]" in _text(browser, "qg-front") and "<here>" in _text(browser, "qg-front")  # escaped text shown
+    front = _text(browser, "qg-front")
+    answer = {"Card 1": "Mitochondria", "Card 2": "nucleus", "Card 3": "ribosome"}[front.split(":")[0]]
+    browser.find_element("id", "qg-answer").send_keys(answer + "\n")
+    assert _text(browser, "qg-verdict") == "Correct."
+    browser.find_element("css selector", '#qg-rate button[data-rating="4"]').click()  # Easy: due in days
+    assert _text(browser, "qg-count").startswith("1 done, 2 left")
+    browser.refresh()
+    assert "2 left" in _text(browser, "qg-count")
+    assert not _text(browser, "qg-front").startswith(front.split(":")[0] + ":")  # the rated card is not due
+    stored = json.loads(browser.execute_script("return localStorage.getItem(Object.keys(localStorage)[0])"))
+    (card_id, state), = stored["cards"].items()
+    assert state["state"] == 2 and state["due"] - state["last_review"] >= 86400000  # in review, due in a day or more
+
+
+def test_a_wrong_answer_suggests_again_and_shows_the_expected(browser, page):
+    browser.get(page.as_uri())
+    browser.find_element("id", "qg-answer").send_keys("golgi\n")
+    assert "Expected:" in _text(browser, "qg-verdict")
+    suggested = browser.find_element("css selector", "#qg-rate .qg-suggested")
+    assert suggested.get_attribute("data-rating") == "1"
+
+
+def test_phone_width_has_no_sideways_scrolling(browser, page, tmp_path):
+    browser.set_window_size(390, 844)
+    browser.get(page.as_uri())
+    widths = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], widths
+    browser.save_screenshot(str(tmp_path / "phone.png"))
+    assert (tmp_path / "phone.png").stat().st_size > 0
+
+
+def test_dark_mode_follows_the_system(browser, page):
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    browser.get(page.as_uri())
+    dark = browser.execute_script("return getComputedStyle(document.body).backgroundColor")
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "light"}]})
+    light = browser.execute_script("return getComputedStyle(document.body).backgroundColor")
+    assert dark == "rgb(30, 30, 30)" and light == "rgb(253, 253, 253)"
+
+
+def test_build_writes_the_page_from_documents(tmp_path):
+    from click.testing import CliRunner
+
+    from quizgen.cli import cli
+
+    from .conftest import write_doc
+
+    write_doc(tmp_path / "docs", "nmj.md")
+    out = tmp_path / "deck.html"
+    result = CliRunner().invoke(cli, ["build", str(tmp_path / "docs"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    deck = out.read_text(encoding="utf-8").split('id="qg-deck">')[1].split("</script>")[0]
+    cards = json.loads(deck)["cards"]
+    assert cards and f"{len(cards)} cards" in result.output
