@@ -1,4 +1,8 @@
-"""Words, stems, stopwords and sentences: the language side of card making, with nltk's data-free parts."""
+"""Words, stems, stopwords and sentences: the language side of card making.
+
+Stems come from Snowball's compiled English stemmer (PyStemmer), made to give exactly what nltk's
+SnowballStemmer("english") gives (see stem()); nltk is imported only when a paragraph needs Punkt,
+as importing it costs more than half a second of start-up."""
 
 from __future__ import annotations
 
@@ -6,8 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from nltk.stem.snowball import SnowballStemmer
-from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
+import Stemmer
 
 STOPWORDS = frozenset(
     """a an the of in on at to for and or but nor is are was were be been being by with as from that this
@@ -36,16 +39,17 @@ def strip_controls(text: str) -> str:
 
 
 _WORD = re.compile(r"(?:[^\W_]|[⁺⁻])+(?:[-'’](?:[^\W_]|[⁺⁻])+)*")
-_STEMMER = SnowballStemmer("english")
+_STEMMER = Stemmer.Stemmer("english")
 
 
-def _punkt() -> PunktSentenceTokenizer:
+@lru_cache(maxsize=1)
+def _punkt():
+    """Punkt with our abbreviations, made the first time a paragraph needs it (importing nltk is slow)."""
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
     params = PunktParameters()
     params.abbrev_types = set(ABBREVIATIONS)
     return PunktSentenceTokenizer(params)
-
-
-_SENTENCES = _punkt()
 
 
 def fold(text: str) -> str:
@@ -80,7 +84,48 @@ def stem(word: str) -> str:
     w = fold(word)
     if w.endswith(("'s", "’s")):
         w = w[:-2]
-    return _STEMMER.stem(w)
+    return _snowball(w)
+
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201b": "'"})
+_PAIR = re.compile(r"[aeiouy][^aeiouy]")
+_Y = re.compile(r"^y|(?<=[aeiouy])y")
+_KEEPS_E = re.compile(r"(?=iz(?:ation|er)|ational(?:ism|it[iy]|l[iy]))")
+"""Where nltk may keep a final e that Snowball removes (see _snowball)."""
+
+
+def _snowball(word: str) -> str:
+    """Snowball's English (Porter2) stem of a lower-case word, exactly as nltk's SnowballStemmer("english").
+
+    PyStemmer runs Snowball's own C code; nltk's pure-Python port differs from it in three places,
+    reproduced here: words of one or two letters are returned as they are; curly apostrophes are read
+    as "'"; and when step 2 turns -ization/-izer into -ize, or step 3 -ational into -ate, at a word whose
+    region R2 starts two letters into that suffix, nltk forgets that the new final e is in R2, so step 5
+    removes it only by its R1 rule, which keeps it after a consonant (nltk "realize", Snowball "realiz";
+    both "ghettoiz"). PyStemmer 3 follows Snowball 3, which changed the English algorithm itself
+    (-ogist, "organ"...): hence PyStemmer < 3. tests/test_text.py compares the two on a vocabulary.
+    """
+    word = word.lower()
+    if len(word) <= 2:
+        return word
+    word = word.translate(_APOSTROPHES)
+    stemmed = _STEMMER.stemWord(word)
+    if not stemmed.endswith(("iz", "at")):
+        return stemmed
+    marked = _Y.sub("Y", word.lstrip("'"))
+    if marked.startswith(("gener", "arsen", "commun")):  # Porter2's exceptions to R1
+        r1 = 6 if marked.startswith("commun") else 5
+    else:
+        m = _PAIR.search(marked)
+        r1 = m.end() if m else len(marked)
+    m = _PAIR.search(marked, r1)
+    r2 = m.end() if m else len(marked)
+    for m in _KEEPS_E.finditer(marked):
+        start = m.start()
+        if (r2 == start + 2 and stemmed == marked[:start + 2].replace("Y", "y")
+                and marked[start - 1] not in "aeiouy"):  # nltk's R1 rule keeps the e after a consonant
+            return stemmed + "e"
+    return stemmed
 
 
 @lru_cache(maxsize=65536)
@@ -109,8 +154,16 @@ def _is_number(word: str) -> bool:
 
 MAY_END = re.compile(r"[.?!][\"')\]]*\s")
 """A paragraph without this has one sentence: Punkt is never asked."""
-_CANDIDATES = PunktLanguageVars().period_context_re()
-"""Punkt's own pattern for a place a sentence may end: '.', '?' or '!' before punctuation or a word."""
+_CANDIDATES = re.compile(
+    r"""
+        [\.\?!]             # a potential sentence ending
+        (?=(?P<after_tok>
+            (?:[)\";}\]\*:@\'\({\[\u2018\u2019\u201c\u201d\xab\xbb\?!])              # either other punctuation
+            |
+            \s+(?P<next_tok>\S+)     # or whitespace and some other token
+        ))""", re.UNICODE | re.VERBOSE)
+"""Punkt's own pattern for a place a sentence may end: '.', '?' or '!' before punctuation or a word
+(PunktLanguageVars().period_context_re(), written out so as not to import nltk; a test compares them)."""
 _CLOSERS = "\"')]}\u2018\u2019\u201c\u201d\xab\xbb"
 """What Punkt moves back into the sentence before when the next one starts with it."""
 _BLANKS = " \t\n\r\x0b\x0c"
@@ -140,7 +193,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     ends = list(_CANDIDATES.finditer(text))
     if len(ends) <= PUNKT_MOST and not all(_plain_end(text, m) for m in ends):
         try:
-            return list(_SENTENCES.span_tokenize(text))
+            return list(_punkt().span_tokenize(text))
         except TimeoutError:  # nltk's guard on its own patterns: odd text, cut the plain way
             pass
     spans, start = [], 0
