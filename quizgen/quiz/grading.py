@@ -8,8 +8,6 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from nltk.metrics.distance import edit_distance
-
 from quizgen.quiz.lexicon import is_key_word, is_real_word, spelling, word_key
 from quizgen.text import is_content, stem, words
 
@@ -402,6 +400,8 @@ def _stems(text: str) -> str:
 
 
 def _distance(a: str, b: str) -> int:
+    from nltk.metrics.distance import edit_distance  # here: importing nltk takes half a second
+
     return edit_distance(a, b, transpositions=True)
 
 
