@@ -64,7 +64,7 @@ The neuromuscular junction (NMJ) links motor neurons and skeletal muscle fibers.
 1. **Calcium Ion Influx**: An arriving impulse opens voltage-gated channels in the nerve terminal membrane.
 2. **Vesicle Fusion**: Synaptic vesicles fuse with the membrane and empty their contents into the cleft.
 3. **Receptor Binding**: The transmitter binds nicotinic receptors on the motor end plate of the fiber.
-4. **Signal Termination**: The enzyme acetylcholinesterase breaks the transmitter down within milliseconds.
+4. **Transmitter Hydrolysis**: The enzyme acetylcholinesterase breaks the transmitter down within milliseconds.
 
 Diseases such as **myasthenia gravis** disrupt this process at the junction.
 """
@@ -89,7 +89,7 @@ def test_cards_are_deterministic():
 def test_an_ordered_list_gets_overlapping_step_clozes():
     steps = [c for c in generate(nmj()) if c.kind == "sequence"]
     # the first step has nothing before it to cue it, so it is asked from the second one on
-    assert [c.answers[0] for c in steps] == ["Vesicle Fusion", "Receptor Binding", "Signal Termination"]
+    assert [c.answers[0] for c in steps] == ["Vesicle Fusion", "Receptor Binding", "Transmitter Hydrolysis"]
     assert [c.extra["step"] for c in steps] == [2, 3, 4]
     assert all("note" not in c.extra for c in steps)  # each step its own note: its history is its own
     second = front_text(steps[0])
@@ -111,9 +111,9 @@ def test_inserting_a_step_keeps_every_other_cards_id():
 def test_editing_an_explanation_keeps_the_card_and_renaming_the_term_makes_a_new_one():
     before = ids_by_answer(nmj())
     edited = ids_by_answer(nmj(NMJ.replace("within milliseconds", "in about a millisecond")))
-    assert edited["Signal Termination"] == before["Signal Termination"]
-    renamed = ids_by_answer(nmj(NMJ.replace("Signal Termination", "Transmitter Breakdown")))
-    assert renamed["Transmitter Breakdown"] not in before.values()
+    assert edited["Transmitter Hydrolysis"] == before["Transmitter Hydrolysis"]
+    renamed = ids_by_answer(nmj(NMJ.replace("Transmitter Hydrolysis", "Esterase Cleavage")))
+    assert renamed["Esterase Cleavage"] not in before.values()
 
 
 def test_card_ids_hash_what_the_card_asks():
@@ -123,10 +123,16 @@ def test_card_ids_hash_what_the_card_asks():
 
 
 def test_qa_card_gives_the_short_answer_and_folds_the_full_one():
-    qa, = [c for c in generate(nmj()) if c.kind == "qa"]
+    qa, = [c for c in generate(doc_of(NMJ, "What is the neuromuscular junction?", **NMJ_FIELDS)) if c.kind == "qa"]
     assert "turns a nerve impulse into a muscle contraction" in qa.back
     assert len(re.sub(r"<[^>]+>", " ", qa.back).split()) <= 40
     assert "acetylcholinesterase" in qa.details and "<ol>" in qa.details
+
+
+def test_a_question_that_asks_for_several_things_gets_no_qa_card():
+    assert "qa" not in {c.kind for c in generate(nmj())}  # 'How does … transmit a signal?': a whole process
+    listing = doc_of(NMJ, "What are the main steps of transmission?", **NMJ_FIELDS)
+    assert "qa" not in {c.kind for c in generate(listing)}
 
 
 def test_a_document_with_nothing_to_learn_makes_no_card():

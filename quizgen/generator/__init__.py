@@ -27,7 +27,7 @@ __all__ = ["DEFAULT_BASE_URL", "Options", "Plan", "card_id", "generate", "plan",
 MODULES = (marks, terms, lists, numbers, formulas, definitions, relations, phrases)
 """Every kind of candidate fact, one module each."""
 
-MCQ_SPECIFIC = 3.3
+MCQ_SPECIFIC = 2.8
 """An item is asked as multiple choice only when its label is a name or a rare term: a descriptive label
 is a summary of its own explanation, and the stem gives it away."""
 

@@ -11,11 +11,14 @@ from functools import lru_cache
 
 from ..model import Card, Document
 from ..render import blocks_html, escape, inlines_html, plain
-from ..text import content_stems, find_term, fold, word_count
+from ..text import commonness, content_stems, find_term, fold, word_count
 from .base import BACK_REFERENCE, MAX_SENTENCE, MIN_CUE, Candidate, Context, Span, slice_inlines, visible_stems
 
 DEFAULT_BASE_URL = "https://www.quicktakes.io"
 """Where site-relative `url` fields point (change with --base-url)."""
+
+GENERIC_STEP = 4.0
+"""A step label whose words are this common (text.commonness) is what any procedure has: not asked."""
 
 QA_WORDS = 40
 """The Q&A card's answer is the document's own summary, when it says it in this many words."""
@@ -138,6 +141,8 @@ class Maker:
             if n == 0:
                 continue  # nothing before it to cue it: the list's name alone asks for anything
             want = content_stems(label)
+            if commonness(label) >= GENERIC_STEP:
+                continue  # 'Preparation', 'Interpretation', 'Troubleshooting': guessable from any procedure
             others = (content_stems(" ".join(labels[n - 1:n])) | content_stems(info.heading)
                       | self.ctx.question_stems | content_stems(self.doc.subject))
             if want and want <= others:
@@ -204,10 +209,15 @@ def _answers_it(text: str) -> bool:
     return 8 <= word_count(text) <= QA_WORDS and not META.search(text) and not text.rstrip().endswith(":")
 
 
+ONE_THING = re.compile(r"^\s*(?:what\s+(?:is|was|are|were|does|do)\s+(?:a|an|the)?\s*[^,?]{1,60}\??\s*$|"
+                       r"(?:define|who\s+(?:is|was)|what\s+does\s+\S+\s+(?:mean|stand for))\b)", re.I)
+"""A question with one short answer: 'What is a sarcomere?', 'Define osmosis', 'Who was Ada Lovelace?'."""
+
+
 def _short_answer(doc: Document) -> str:
     """The best short answer the document gives: its description, its summary or its lead's first
     sentences, whichever says it in QA_WORDS words."""
-    if MANY.search(doc.question):
+    if MANY.search(doc.question) or not ONE_THING.search(doc.question):
         return ""
     if doc.description and _answers_it(doc.description):
         return f"<p>{escape(doc.description)}</p>"

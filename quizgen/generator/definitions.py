@@ -54,9 +54,9 @@ def candidates(ctx: Context) -> list[Candidate]:
                 out.append(Candidate("definition", text[span[0]:span[1]], 0.0, s, [span]))
         for m in ABBREVIATION.finditer(text):
             expansion = _expansion(text[:m.start()], m.group("abbr"))
-            if expansion:
+            if expansion:  # hidden with its parenthesis: the letters would spell the answer out
                 a, b = expansion
-                out.append(Candidate("abbreviation", text[a:b], 0.0, s, [(a, b)],
+                out.append(Candidate("abbreviation", text[a:b], 0.0, s, [(a, m.end())],
                                      key=f"abbr | {m.group('abbr')}", data={"abbr": m.group("abbr")}))
     return out
 

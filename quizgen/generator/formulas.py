@@ -35,13 +35,14 @@ def candidates(ctx: Context) -> list[Candidate]:
     prev: Sentence | None = None
     for s in ctx.sentences:
         pos = 0
+        relations = sum(x.kind in ("math", "math_display") and bool(RELATION.search(x.text)) for x in s.inlines)
         for i, x in enumerate(s.inlines):
             a, b = pos, pos + len(x.text)
             pos = b
             if x.kind not in ("math", "math_display"):
                 continue
             tex = x.text.strip()
-            if RELATION.search(tex) and len(tex) >= 5 and tex not in seen and not worked(tex) and \
+            if relations == 1 and RELATION.search(tex) and len(tex) >= 5 and tex not in seen and not worked(tex) and \
                     not SPELT_OUT.match(s.text[b:]):
                 cue = s
                 if word_count(s.text[:a] + " " + s.text[b:]) < MIN_CUE and prev is not None:

@@ -29,7 +29,7 @@ YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b")
 MAX_SEQUENCE = 8
 """Longest list learnt step by step: past this, order is not learnt card by card."""
 
-GENERIC = 3.8
+GENERIC = 3.5
 """A label whose words are this common (mean Zipf, see text.commonness) names a category, not a fact."""
 
 
@@ -60,7 +60,7 @@ def classify(info: ListInfo, question: str) -> None:
         why.append("items say what comes before or after")
     if not info.ordered:
         votes -= 1
-    info.sequence = votes >= 1 and 3 <= len(info.items)
+    info.sequence = votes >= 2 and 3 <= len(info.items)
     info.why = "; ".join(why) or "nothing says the order matters"
 
 

@@ -38,7 +38,7 @@ def candidates(ctx: Context) -> list[Candidate]:
             if a < start or not any(x <= a and b <= y for x, y in plain_at):
                 continue
             phrase = s.text[a:b]
-            if in_enumeration(s.text, a, b):
+            if in_enumeration(s.text, a, b) or s.text[a - 1:a] in ("@", "/", ".") or s.text[b:b + 1] in ("@", "/"):
                 continue  # 'pencils, erasers, and [...]': any member of the set fits
             stems = content_stems(phrase)
             if not stems or stems & avoid:
