@@ -181,3 +181,54 @@ def test_a_killed_builds_temporary_file_is_removed_by_the_next_build(seeds, tmp_
         path.write_bytes(b"keep")
     quizgen.build([seeds], out)
     assert sorted(p.name for p in tmp_path.glob(".deck.apkg.*")) == sorted(p.name for p in [running, *not_ours])
+
+
+PROCEDURE = ("A lumbar puncture samples cerebrospinal fluid from the lower back.\\n\\n### Procedure steps\\n\\n"
+             "1. **Positioning**: The patient lies curled on one side with the knees drawn to the chest.\\n"
+             "2. **Antisepsis**: The skin over the lower spine is cleaned with chlorhexidine solution.\\n"
+             "3. **Needle Insertion**: A spinal needle is advanced between the vertebrae into the subarachnoid space.\\n"
+             "4. **Fluid Collection**: About 10 mL of fluid is collected into numbered sterile tubes.\\n"
+             "5. **Haemostasis**: Pressure and a plaster are applied over the puncture site.\\n")
+
+
+def _answers_by_guid(col) -> dict[str, tuple[str, int]]:
+    """guid -> (the fact a card asks, as its cloze answer or its back, and its review count)."""
+    out = {}
+    for cid in col.find_cards(""):
+        card = col.get_card(cid)
+        asked = re.findall(r'<span class="cloze"[^>]*>(.*?)</span>', card.answer(), re.S)
+        out[card.note().guid] = (" ".join(asked) or card.note().fields[1], card.reps)
+    return out
+
+
+def test_review_history_stays_with_its_fact_when_a_step_is_inserted_or_removed(tmp_path, anki_import, write_doc):
+    """Review every card in real Anki, insert a step and remove another, rebuild and re-import: each
+    review is still on a card that asks the same fact, and nothing is duplicated."""
+    src = tmp_path / "in"
+    doc = write_doc(src, "lp.md", id=4711, question="How is a lumbar puncture performed?", answer=PROCEDURE)
+    deck = tmp_path / "lp.apkg"
+    quizgen.build([src], deck)
+    col = anki_import(deck, tmp_path)
+    for cid in col.find_cards(""):  # a real review of every card: Good
+        card = col.get_card(cid)
+        card.start_timer()
+        col.sched.answerCard(card, 3)
+    before = _answers_by_guid(col)
+    assert len(before) >= 4 and all(reps == 1 for _, reps in before.values())
+    assert len(col.find_cards("rated:1")) == len(before)
+
+    edited = (PROCEDURE.replace("2. **Antisepsis**", "2. **Lidocaine Infiltration**: The local anaesthetic is injected into the "
+                                "skin and the deeper tissues first.\\n3. **Antisepsis**")
+              .replace("5. **Haemostasis**: Pressure and a plaster are applied over the puncture site.\\n", ""))
+    write_doc(src, "lp.md", id=4711, question="How is a lumbar puncture performed?", answer=edited)
+    later = os.stat(doc).st_mtime + 5
+    os.utime(doc, (later, later))
+    quizgen.build([src], deck)
+    col = anki_import(deck, tmp_path, col)
+    after = _answers_by_guid(col)
+    for guid, (fact, reps) in before.items():
+        if guid in after and reps:
+            assert after[guid][0] == fact, (fact, after[guid][0])  # the history is on the same fact
+            assert after[guid][1] == reps
+    assert "Lidocaine Infiltration" in {f for f, _ in after.values()}  # the new step is a new card
+    assert len(after) == len(set(after)) == col.note_count()
