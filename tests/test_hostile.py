@@ -614,9 +614,9 @@ HOSTILE = {
             "<iframe src=\"javascript:alert(3)\"></iframe> inline.\\n\\n"
             "<script>alert('block')</script>\\n\\n"
             "<div onclick=\"alert(4)\">a raw block</div>\\n\\n"
-            "1. **<script>alert(5)</script> Toxin**: the first step <svg onload=alert(6)> happens here in the cell.\\n"
-            "2. **<img src=x onerror=alert(7)> Binding**: the second step binds the receptor of the cell.\\n"
-            "3. **<iframe src=javascript:alert(8)> Release**: the third step releases its cargo into the blood.\\n\\n"
+            "1. **<em onclick=confirm(5)>Toxin</em> Uptake**: the first step <svg onload=alert(6)> happens here in the cell.\\n"
+            "2. **<blink onfocus=confirm(7)>Receptor</blink> Docking**: the second step binds the membrane of the cell.\\n"
+            "3. **<marquee onstart=confirm(8)>Cargo</marquee> Exit**: the third step releases its load into the blood.\\n\\n"
             "In summary, <a href=\"javascript:alert(9)\">click</a> is only text."
         ),
         seo={"page_keywords": "<script>alert(10)</script>, <img src=x onerror=alert(11)>, second step"},
@@ -1088,7 +1088,7 @@ def test_hostile_deck_imports_into_anki_and_renders_safely(hostile_deck, anki_im
     folder, apkg = hostile_deck
     col = anki_import(apkg, folder)
     cids = col.find_cards("")
-    assert len(cids) > 100 and len(col.import_log.new) == len(col.find_notes(""))
+    assert len(cids) > 50 and len(col.import_log.new) == len(col.find_notes(""))
     rendered = {}
     for cid in cids:
         card = col.get_card(cid)

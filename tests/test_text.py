@@ -102,7 +102,9 @@ hypothalamus-pituitary well-known x-ray co2 1990 3rd nAChRs ACh fibers fiber's m
 
 def _vocabulary() -> set[str]:
     vocabulary = {text.fold(w) for w in STEM_WORDS}
-    for path in SEEDS.iterdir():
+    for path in sorted(SEEDS.rglob("*")):
+        if path.suffix not in (".md", ".txt"):
+            continue
         for _, _, word in text.words(path.read_text(encoding="utf-8")):
             vocabulary.add(text.fold(word))
     return vocabulary | {w[:-2] for w in vocabulary if w.endswith(("'s", "’s"))}

@@ -96,9 +96,9 @@ def plan(doc: Document, options: Options = Options()) -> Plan:
         return [maker.cloze(c)]
 
     cards = choose(ctx, wanted, build, dropped, everything=options.everything)
-    if cards and "qa" in kinds:
+    if (cards or options.everything) and "qa" in kinds:
         try:
-            cards.insert(0, maker.qa())
+            cards.insert(0, maker.qa(options.everything))
         except Refused as e:
             dropped[str(e)] += 1
     _unique_ids(cards)

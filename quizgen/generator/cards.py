@@ -166,11 +166,12 @@ class Maker:
 
     # ------------------------------------------------------------------------------------------ qa
 
-    def qa(self) -> Card:
-        """The question -> the document's own short answer; the whole answer folded under it."""
+    def qa(self, everything: bool = False) -> Card:
+        """The question -> the document's own short answer; the whole answer folded under it. With
+        `everything`, made even for a question with no short answer (the whole answer is its back)."""
         doc = self.doc
         short = _short_answer(doc)
-        if not short:
+        if not short and not everything:
             raise Refused("no short answer")
         details = blocks_html(doc.blocks)
         return self.card("qa", "", self.subject_html, inlines_html(self.ctx.question), short, (), "qa",
