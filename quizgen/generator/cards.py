@@ -87,6 +87,10 @@ class Maker:
         for span in find_term(text, c.answer):  # the answer again in its own sentence: hidden too
             if not any(a < span[1] and span[0] < b for a, b in spans):
                 spans.append(span)
+        if c.fact in LISTED and _listed(text, spans[0]):
+            raise Refused("one of a list")  # 'disorders such as [...]': any member of the set fits
+        if '"' in c.answer or "“" in c.answer:
+            raise Refused("broken answer")
         want = content_stems(c.answer)
         if c.fact != "formula":
             shown = visible_stems(text, spans) | content_stems(s.label) | content_stems(self.doc.subject)
@@ -145,8 +149,8 @@ class Maker:
                 continue  # 'Preparation', 'Interpretation', 'Troubleshooting': guessable from any procedure
             others = (content_stems(" ".join(labels[n - 1:n])) | content_stems(info.heading)
                       | self.ctx.question_stems | content_stems(self.doc.subject))
-            if want and want <= others:
-                continue
+            if not want or related(want, others):
+                continue  # named by the step before, the list, the question or the subject
             items = []
             for i, other in enumerate(labels):
                 if i == n:
@@ -176,6 +180,17 @@ class Maker:
         details = blocks_html(doc.blocks)
         return self.card("qa", "", self.subject_html, inlines_html(self.ctx.question), short, (), "qa",
                          details=details)
+
+
+LISTED = {"phrase", "term", "abbreviation", "definition", "cause", "contrast"}
+"""Kinds whose answer, when it is one example of a set, is ambiguous."""
+_SUCH_AS = re.compile(r"\b(?:such as|like|including|e\.g\.,?|for example,?)\s*$", re.I)
+
+
+def _listed(text: str, span: Span) -> bool:
+    from .phrases import in_enumeration
+
+    return bool(_SUCH_AS.search(text[max(0, span[0] - 20):span[0]])) or in_enumeration(text, *span)
 
 
 def related(answer: frozenset, shown: frozenset) -> bool:
@@ -222,8 +237,4 @@ def _short_answer(doc: Document) -> str:
         return ""
     if doc.description and _answers_it(doc.description):
         return f"<p>{escape(doc.description)}</p>"
-    if doc.summary and _answers_it(plain(doc.summary)):
-        return f"<p>{inlines_html(doc.summary)}</p>"
-    if doc.lead and _answers_it(doc.lead[0].text):
-        return f"<p>{inlines_html(doc.lead[0].inlines)}</p>"
-    return ""
+    return ""  # a lead or an "In summary" paragraph was judged an intro or a vague summary 5 times in 6

@@ -7,7 +7,7 @@ import re
 
 from ..model import Inline
 from ..render import plain
-from ..text import word_count
+from ..text import commonness, word_count
 from .base import MIN_CUE, Candidate, Context, Sentence
 
 RELATION = re.compile(r"=|\\approx|\\equiv|\\propto|\\leq?|\\geq?|<|>|\\to|\\rightarrow")
@@ -54,7 +54,7 @@ def candidates(ctx: Context) -> list[Candidate]:
             # 'where $a$ is the length of one side'
             if s.text[:a].rstrip().lower().endswith(("where", "and", "with", ",")):
                 m = SYMBOL_MEANING.match(s.text[b:])
-                if m and 1 <= word_count(m.group("meaning")) <= 8:
+                if m and 1 <= word_count(m.group("meaning")) <= 8 and commonness(m.group("meaning")) < 3.6:
                     start = b + m.start("meaning")
                     end = start + len(m.group("meaning").rstrip())
                     cue, shift = s, 0

@@ -60,6 +60,8 @@ def candidates(ctx: Context) -> list[Candidate]:
     out, seen = [], set()
     for s in ctx.sentences:
         text = s.text
+        if EXAMPLE.search(text) or EXAMPLE.search(s.heading) or EXAMPLE.search(s.label):
+            continue  # the givens and results of a worked example are not facts of the subject
         plain_at = _text_ranges(s)
         for m in list(DATE.finditer(text)) + list(NUMBER.finditer(text)):
             a, b = m.start(), m.end()
@@ -112,6 +114,9 @@ def candidates(ctx: Context) -> list[Candidate]:
 
 GLUED = re.compile(r"[⁺⁻+^$]|[-–]?\s?[A-Za-z]\b|\s?[·/]")
 """A number glued to what follows it ('Ca2+', 'x^2', 'COVID-19 …' read from the left): part of a name."""
+EXAMPLE = re.compile(r"\b(?:example|problem|solution|exercise|practice|scenario|suppose|given that|consider a|"
+                     r"calculate|let us|we need to|find the)\b", re.I)
+"""Where a number belongs to a worked example (the reader judged 5 of 6 such cards arbitrary)."""
 ARBITRARY = re.compile(r"\d{3}[-. ]\d{3,4}(?:[-. ]\d{2,4})?\b|\d+(?:[-./]\d+){2,}")
 """Phone numbers, codes and full dates: digits nobody should learn."""
 

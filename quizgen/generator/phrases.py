@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import _is_name, commonness, content_stems, phrases
+from ..text import _is_name, commonness, content_stems, phrases, tokens
 from .base import Candidate, Context
 from .numbers import _text_ranges
 
@@ -17,12 +17,25 @@ SINGLE = 2.8
 
 
 ENUMERATION_BEFORE = re.compile(r"(?:,|\b(?:and|or))\s*$")
-ENUMERATION_AFTER = re.compile(r"^\s*(?:,\s*(?:and|or)?|\b(?:and|or)\b)")
+ENUMERATION_AFTER = re.compile(r"^\s*(?:,\s*(?:and|or)\b|\b(?:and|or)\b)")
 
 
 def in_enumeration(text: str, a: int, b: int) -> bool:
     """The phrase is one member of a list written in a sentence ('x, y and z', 'x or y')."""
     return bool(ENUMERATION_BEFORE.search(text[max(0, a - 6):a]) or ENUMERATION_AFTER.match(text[b:b + 6]))
+
+
+def stems_of(phrase: str) -> tuple[str, ...]:
+    return tuple(t[3] for t in tokens(phrase))
+
+
+def _occurrences(ctx: Context, stems: tuple[str, ...]) -> int:
+    """How often the answer's words stand together, in this order, in the document's prose."""
+    n, found = len(stems), 0
+    for s in ctx.sentences:
+        toks = [t[3] for t in tokens(s.text)]
+        found += sum(1 for i in range(len(toks) - n + 1) if tuple(toks[i:i + n]) == stems)
+    return found
 
 
 def candidates(ctx: Context) -> list[Candidate]:
@@ -44,6 +57,8 @@ def candidates(ctx: Context) -> list[Candidate]:
             if not stems or stems & avoid:
                 continue
             value = commonness(phrase)
+            if " " in phrase.strip() and not _is_name(phrase) and _occurrences(ctx, stems_of(phrase)) < 2:
+                continue  # a description said once ('considerable energy'), not a term the document uses
             if " " not in phrase.strip() and not (_is_name(phrase) and a > start + 1) and value >= SINGLE:
                 continue  # one common word alone is a verb, an adjective or a list member more often than a fact
             if value < SPECIFIC and (best is None or value < best[0]):
