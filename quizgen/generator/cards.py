@@ -182,7 +182,7 @@ class Maker:
                          details=details)
 
 
-LISTED = {"phrase", "term", "abbreviation", "definition", "cause", "contrast"}
+LISTED = {"abbreviation", "definition"}
 """Kinds whose answer, when it is one example of a set, is ambiguous."""
 _SUCH_AS = re.compile(r"\b(?:such as|like|including|e\.g\.,?|for example,?)\s*$", re.I)
 

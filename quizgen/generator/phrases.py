@@ -57,8 +57,6 @@ def candidates(ctx: Context) -> list[Candidate]:
             if not stems or stems & avoid:
                 continue
             value = commonness(phrase)
-            if " " in phrase.strip() and not _is_name(phrase) and _occurrences(ctx, stems_of(phrase)) < 2:
-                continue  # a description said once ('considerable energy'), not a term the document uses
             if " " not in phrase.strip() and not (_is_name(phrase) and a > start + 1) and value >= SINGLE:
                 continue  # one common word alone is a verb, an adjective or a list member more often than a fact
             if value < SPECIFIC and (best is None or value < best[0]):
