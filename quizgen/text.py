@@ -291,7 +291,7 @@ _NOT_NOUN = ("ed", "ly", "able", "ible", "ive", "ous", "ful", "less", "ate", "at
 """Endings of words that rarely name a thing on their own: a phrase never ends in one."""
 
 
-def _is_name(word: str) -> bool:
+def is_name(word: str) -> bool:
     """'Hsp70s', 'CO2', 'Brunei': written with a capital or a digit inside, a name whatever its ending."""
     return any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word) or word[:1].isupper()
 
@@ -314,7 +314,7 @@ def phrases(text: str, max_words: int = 5) -> list[tuple[int, int]]:
             run.pop(0)
         while run and run[-1][2].lower() in _CONNECTORS:
             run.pop()
-        if run and run[-1][2].lower().endswith(_NOT_NOUN) and not _is_name(run[-1][2]):
+        if run and run[-1][2].lower().endswith(_NOT_NOUN) and not is_name(run[-1][2]):
             run.clear()  # ends in a verb, adverb or adjective: not the name of a thing
         if len(run) == 1 and run[0][2].lower().endswith("ed"):
             run.clear()  # 'encased': a verb
@@ -337,3 +337,4 @@ def phrases(text: str, max_words: int = 5) -> list[tuple[int, int]]:
         run.append((a, b, w))
     close()
     return out
+

@@ -30,7 +30,6 @@ from genanki.apkg_schema import APKG_SCHEMA
 
 from ..errors import OutputError, QuizgenError
 from ..model import Card
-from ..render import escape
 from ..text import content_stems
 from . import atomic_path, scratch_path
 from .archive import write_zip

@@ -86,8 +86,6 @@ class Candidate:
     """what kind of fact: term, item, number, formula, definition, abbreviation, cause, contrast, step"""
     answer: str
     """the plain answer the learner must produce"""
-    score: float
-    """how much a learner gains from it (see choose.score)"""
     sentence: Sentence | None = None
     """the sentence it is asked from (None for list-level cards)"""
     spans: list[Span] = field(default_factory=list)
@@ -138,14 +136,6 @@ def slice_inlines(inlines: Sequence[Inline], start: int, end: int) -> tuple[Inli
             text = inline.text[max(start, a) - a:min(end, b) - a]
             out.append(Inline(inline.kind, text, inline.strong, inline.em, inline.href))
     return tuple(out)
-
-
-def strip_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
-    """Runs without the spaces at either end (so a sentence's offsets start at its first character)."""
-    text = plain(inlines)
-    a = len(text) - len(text.lstrip())
-    b = len(text.rstrip())
-    return slice_inlines(inlines, a, b) if (a, b) != (0, len(text)) else inlines
 
 
 _SUMMARY = re.compile(r"^\s*(?:in summary|in conclusion|overall|to summari[sz]e|in short)\b", re.I)
@@ -255,6 +245,29 @@ def _lists(doc: Document) -> list[ListInfo]:
 def list_key(info: ListInfo) -> str:
     labels = [t for _, t, _ in info.items if t]
     return fold(info.heading or (labels[0] if labels else "list"))
+
+
+def text_ranges(s: Sentence) -> list[Span]:
+    """Where a sentence's plain text runs stand: a fact is never read out of its math or code."""
+    out: list[Span] = []
+    pos = 0
+    for x in s.inlines:
+        if x.kind == "text":
+            if out and out[-1][1] == pos:
+                out[-1] = (out[-1][0], pos + len(x.text))
+            else:
+                out.append((pos, pos + len(x.text)))
+        pos += len(x.text)
+    return out
+
+
+ENUMERATION_BEFORE = re.compile(r"(?:,|\b(?:and|or))\s*$")
+ENUMERATION_AFTER = re.compile(r"^\s*(?:,\s*(?:and|or)\b|\b(?:and|or)\b)")
+
+
+def in_enumeration(text: str, a: int, b: int) -> bool:
+    """text[a:b] is one member of a list written in a sentence ('x, y and z', 'x or y')."""
+    return bool(ENUMERATION_BEFORE.search(text[max(0, a - 6):a]) or ENUMERATION_AFTER.match(text[b:b + 6]))
 
 
 def visible_stems(text: str, spans: Sequence[Span]) -> frozenset:

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from ..model import Card, Document
-from ..render import blocks_html, escape, inlines_html, plain
+from ..render import blocks_html, escape, inlines_html
 from ..text import commonness, content_stems, find_term, fold, word_count
-from .base import BACK_REFERENCE, MAX_SENTENCE, MIN_CUE, Candidate, Context, Span, slice_inlines, visible_stems
+from .base import (BACK_REFERENCE, MAX_SENTENCE, MIN_CUE, Candidate, Context, Span, in_enumeration, slice_inlines,
+                   visible_stems)
 
 DEFAULT_BASE_URL = "https://www.quicktakes.io"
 """Where site-relative `url` fields point (change with --base-url)."""
@@ -57,11 +58,9 @@ class Maker:
         self.doc: Document = ctx.doc
         self.subject_html = f'<span class="qg-subject">{escape(self.doc.subject)}</span>'
         self.source_url = source_url(self.doc.url, base_url)
-
-    def header(self, hidden: Sequence[Span] = (), blank: bool = False) -> str:
-        """'Subject · Question', with the given spans of the question hidden in the card's deletion."""
-        topic = inlines_html(self.ctx.question, hidden, blank=blank)
-        return f'{self.subject_html}<span class="qg-sep"> · </span><span class="qg-topic">{topic}</span>'
+        topic = inlines_html(ctx.question)  # never hides anything: no card's answer stands in the question
+        self.header = f'{self.subject_html}<span class="qg-sep"> · </span><span class="qg-topic">{topic}</span>'
+        """'Subject · Question', the context every cloze and step card shows"""
 
     def card(self, kind: str, key: str, context: str, front: str, back: str, answers: Sequence[str],
              fact: str, **fields) -> Card:
@@ -103,7 +102,7 @@ class Maker:
         label = (f'<span class="qg-label">{escape(s.label)}:</span> ' if s.label else "")
         front = label + inlines_html(s.inlines, spans)
         c.spans = spans
-        return self.card("cloze", c.key or fold(c.answer), self.header(), front, "", (c.answer,), c.fact)
+        return self.card("cloze", c.key or fold(c.answer), self.header, front, "", (c.answer,), c.fact)
 
     # ------------------------------------------------------------------------------------------ mcq
 
@@ -125,7 +124,7 @@ class Maker:
         front = ('<div class="qg-prompt">Which one is described?</div>'
                  f"<p>{stem}</p><ol class=\"qg-choices\">"
                  + "".join(f"<li>{escape(x)}</li>" for x in choices) + "</ol>")
-        return self.card("mcq", key, card.context.replace("{{c1::", "").replace("}}", ""), front,
+        return self.card("mcq", key, card.context, front,
                          f"<p><b>{escape(c.answer)}</b></p>", (c.answer,), c.fact, choices=tuple(choices))
 
     # ------------------------------------------------------------------------------------------ sequence
@@ -162,7 +161,7 @@ class Maker:
             prompt = f"Step {n + 1} of {len(labels)}" + (f": <i>{escape(name)}</i>" if name else "")
             front = f'<div class="qg-prompt">{prompt}</div><ol class="qg-seq">{"".join(items)}</ol>'
             key = f"{info.key} | {fold(label)}"
-            cards.append(self.card("sequence", key, self.header(), front, "", (label,), "step",
+            cards.append(self.card("sequence", key, self.header, front, "", (label,), "step",
                                    extra={"step": n + 1, "steps": len(labels)}))
         if not cards:
             raise Refused("steps named by their list")
@@ -188,8 +187,6 @@ _SUCH_AS = re.compile(r"\b(?:such as|like|including|e\.g\.,?|for example,?)\s*$"
 
 
 def _listed(text: str, span: Span) -> bool:
-    from .phrases import in_enumeration
-
     return bool(_SUCH_AS.search(text[max(0, span[0] - 20):span[0]])) or in_enumeration(text, *span)
 
 

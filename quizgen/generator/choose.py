@@ -40,8 +40,8 @@ of question is a deck of one skill."""
 
 
 def score(c: Candidate, keywords: frozenset) -> float:
-    if c.score < 0:
-        return c.score
+    if c.data.get("generic"):
+        return -1.0  # a generic label: counted apart, never kept (unless everything is asked for)
     s = BASE[c.fact]
     if c.fact in SPECIFIC:
         s += max(-1.2, min(1.0 if c.fact == "phrase" else 1.2, (4.3 - commonness(c.answer)) * 0.6))

@@ -34,13 +34,13 @@ def candidates(ctx: Context) -> list[Candidate]:
                 term = m.group("term")
                 a = offset + m.start("term")
                 lead = len(term) - len(_unarticled(term))
-                out.append(Candidate("definition", _unarticled(term).strip(), 0.0, s,
+                out.append(Candidate("definition", _unarticled(term).strip(), s,
                                      [(a + lead, a + len(term.rstrip()))]))
             else:  # 'The primary measurement is [the frequency and duration of reflux episodes]'
                 span = _complement(body, m.start("def"))
                 if span:
                     a, b = offset + span[0], offset + span[1]
-                    out.append(Candidate("definition", text[a:b], 0.0, s, [(a, b)]))
+                    out.append(Candidate("definition", text[a:b], s, [(a, b)]))
             break
         for m in NAMED.finditer(text):
             group = "name" if m.group("name") else "name2"
@@ -51,12 +51,12 @@ def candidates(ctx: Context) -> list[Candidate]:
                 a += len(name) - len(name)  # trimmed from the right only
                 lead = len(m.group(group).lstrip()) - len(_unarticled(m.group(group).lstrip()))
                 span = (a + lead, a + len(name))
-                out.append(Candidate("definition", text[span[0]:span[1]], 0.0, s, [span]))
+                out.append(Candidate("definition", text[span[0]:span[1]], s, [span]))
         for m in ABBREVIATION.finditer(text):
             expansion = _expansion(text[:m.start()], m.group("abbr"))
             if expansion:  # hidden with its parenthesis: the letters would spell the answer out
                 a, b = expansion
-                out.append(Candidate("abbreviation", text[a:b], 0.0, s, [(a, m.end())],
+                out.append(Candidate("abbreviation", text[a:b], s, [(a, m.end())],
                                      key=f"abbr | {m.group('abbr')}", data={"abbr": m.group("abbr")}))
     return out
 

@@ -50,7 +50,7 @@ def candidates(ctx: Context) -> list[Candidate]:
                     a, b = a + shift, b + shift
                 if word_count(cue.text[:a] + " " + cue.text[b:]) >= MIN_CUE:
                     seen.add(tex)
-                    out.append(Candidate("formula", tex, 0.0, cue, [(a, b)], data={"display": x.kind}))
+                    out.append(Candidate("formula", tex, cue, [(a, b)], data={"display": x.kind}))
             # 'where $a$ is the length of one side'
             if s.text[:a].rstrip().lower().endswith(("where", "and", "with", ",")):
                 m = SYMBOL_MEANING.match(s.text[b:])
@@ -60,7 +60,7 @@ def candidates(ctx: Context) -> list[Candidate]:
                     cue, shift = s, 0
                     if word_count(s.text) - word_count(m.group("meaning")) < MIN_CUE and prev is not None:
                         cue, shift = _joined(prev, s)  # 'where $a$ is …' after the formula it explains
-                    out.append(Candidate("symbol", s.text[start:end], 0.0, cue, [(start + shift, end + shift)],
+                    out.append(Candidate("symbol", s.text[start:end], cue, [(start + shift, end + shift)],
                                          key=f"symbol | {tex}"))
         prev = s
     return out

@@ -75,7 +75,7 @@ def candidates(ctx: Context) -> list[Candidate]:
         labels = [t for _, t, _ in info.items]
         if (info.sequence and all(labels) and len(labels) <= MAX_SEQUENCE and not any(map(is_trivial, labels))
                 and max(map(word_count, labels)) <= MAX_ANSWER):
-            out.append(Candidate("step", " ".join(labels), 0.0, None, [], key=info.key,
+            out.append(Candidate("step", " ".join(labels), None, [], key=info.key,
                                  data={"list": info, "block": info.items[0][0]}))
             continue
         siblings = [t for t in labels if t and not is_trivial(t)]
@@ -84,7 +84,7 @@ def candidates(ctx: Context) -> list[Candidate]:
             if s is None or not label or is_trivial(label) or word_count(label) > MAX_ANSWER:
                 continue
             generic = commonness(label) >= GENERIC
-            out.append(Candidate("item", label, -1.0 if generic else 0.0, s, [s.label_span],
+            out.append(Candidate("item", label, s, [s.label_span],
                                  key=f"{info.key} | {fold(label)}",
                                  data={"list": info, "siblings": siblings, "generic": generic}))
     return out

@@ -23,7 +23,7 @@ def candidates(ctx: Context) -> list[Candidate]:
                 answer = s.text[a:b]
                 if answer and not is_trivial(answer) and answer.casefold() not in seen:
                     seen.add(answer.casefold())
-                    out.append(Candidate("mark", answer, 0.0, s, [(a, b)]))
+                    out.append(Candidate("mark", answer, s, [(a, b)]))
                 start = None
             if x is not None:
                 pos += len(x.text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..text import STOPWORDS, fold, zipf
-from .base import Candidate, Context, Sentence
+from .base import Candidate, Context, Sentence, text_ranges
 
 _N = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _W = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
@@ -62,7 +62,7 @@ def candidates(ctx: Context) -> list[Candidate]:
         text = s.text
         if EXAMPLE.search(text) or EXAMPLE.search(s.heading) or EXAMPLE.search(s.label):
             continue  # the givens and results of a worked example are not facts of the subject
-        plain_at = _text_ranges(s)
+        plain_at = text_ranges(s)
         for m in list(DATE.finditer(text)) + list(NUMBER.finditer(text)):
             a, b = m.start(), m.end()
             if m.re is DATE:
@@ -108,7 +108,7 @@ def candidates(ctx: Context) -> list[Candidate]:
             if fold(answer) in seen:
                 continue
             seen.add(fold(answer))
-            out.append(Candidate("number", answer, 0.0, s, [span]))
+            out.append(Candidate("number", answer, s, [span]))
     return out
 
 
@@ -138,16 +138,3 @@ RANGE_CELL = re.compile(r"\d+(?:\.\d+)?\s*[-–]\s*\d+(?:\.\d+)?")
 
 def taken(found: list[Candidate], s: Sentence) -> list[tuple[int, int]]:
     return [c.spans[0] for c in found if c.sentence is s]
-
-
-def _text_ranges(s: Sentence) -> list[tuple[int, int]]:
-    """Where the sentence's plain text runs stand (a number inside math or code is not asked)."""
-    out, pos = [], 0
-    for x in s.inlines:
-        if x.kind == "text":
-            if out and out[-1][1] == pos:
-                out[-1] = (out[-1][0], pos + len(x.text))
-            else:
-                out.append((pos, pos + len(x.text)))
-        pos += len(x.text)
-    return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..text import commonness, content_stems, word_count
-from .base import MAX_ANSWER, Candidate, Context
+from .base import Candidate, Context
 
 CAUSE = re.compile(r"\b(?:because of|due to|owing to|as a result of|caused by|driven by|triggered by|"
                    r"results? from|resulting from|arises? from)\s+", re.I)
@@ -38,6 +38,6 @@ def candidates(ctx: Context) -> list[Candidate]:
                     words_before = word_count(s.text[start:m.start()])
                     if words_before < 2 and fact == "cause":
                         continue  # 'Because X, ...': the effect, not asked here
-                    out.append(Candidate(fact, s.text[span[0]:span[1]], 0.0, s, [span],
+                    out.append(Candidate(fact, s.text[span[0]:span[1]], s, [span],
                                          data={"marker": m.group().strip().lower()}))
     return out

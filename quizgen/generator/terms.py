@@ -24,5 +24,5 @@ def candidates(ctx: Context) -> list[Candidate]:
             if key in seen or is_trivial(term) or word_count(term) > MAX_ANSWER:
                 continue
             seen.add(key)
-            out.append(Candidate("term", term, 0.0, s, [span]))
+            out.append(Candidate("term", term, s, [span]))
     return out
