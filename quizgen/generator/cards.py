@@ -74,6 +74,15 @@ class Maker:
 
     def cloze(self, c: Candidate) -> Card:
         """The candidate's sentence with its answer deleted; refused where the rest gives it away."""
+        s = c.sentence
+        spans = self._deletions(c)
+        label = (f'<span class="qg-label">{escape(s.label)}:</span> ' if s.label else "")
+        front = label + inlines_html(s.inlines, spans)
+        return self.card("cloze", c.key or fold(c.answer), self.header, front, "", (c.answer,), c.fact)
+
+    def _deletions(self, c: Candidate) -> list[Span]:
+        """Where the answer is hidden in its sentence (its other occurrences too), or Refused with why
+        the sentence cannot ask it."""
         s, ctx = c.sentence, self.ctx
         assert s is not None
         text, spans = s.text, list(c.spans)
@@ -99,10 +108,7 @@ class Maker:
                 raise Refused("in the question")
         if word_count(text) - sum(word_count(text[a:b]) for a, b in spans) < MIN_CUE:
             raise Refused("no cue")
-        label = (f'<span class="qg-label">{escape(s.label)}:</span> ' if s.label else "")
-        front = label + inlines_html(s.inlines, spans)
-        c.spans = spans
-        return self.card("cloze", c.key or fold(c.answer), self.header, front, "", (c.answer,), c.fact)
+        return spans
 
     # ------------------------------------------------------------------------------------------ mcq
 
@@ -111,7 +117,7 @@ class Maker:
         siblings = [t for t in c.data.get("siblings", ()) if fold(t) != fold(c.answer)]
         if len(siblings) < 3:
             raise Refused("no distractors")
-        card = self.cloze(c)  # the same checks: the explanation must not give the label away
+        spans = self._deletions(c)  # the cloze's checks: the explanation must not give the label away
         key = c.key or fold(c.answer)
         choices = [c.answer] + siblings[:3]
         random.Random(card_id(self.doc.key, "mcq", key)).shuffle(choices)
@@ -120,11 +126,11 @@ class Maker:
         rest = s.text[cut:]
         cut += len(rest) - len(rest.lstrip(" :–—-"))
         stem = inlines_html(slice_inlines(s.inlines, cut, len(s.text)),
-                            [(a - cut, b - cut) for a, b in c.spans if a >= cut], blank=True)
+                            [(a - cut, b - cut) for a, b in spans if a >= cut], blank=True)
         front = ('<div class="qg-prompt">Which one is described?</div>'
                  f"<p>{stem}</p><ol class=\"qg-choices\">"
                  + "".join(f"<li>{escape(x)}</li>" for x in choices) + "</ol>")
-        return self.card("mcq", key, card.context, front,
+        return self.card("mcq", key, self.header, front,
                          f"<p><b>{escape(c.answer)}</b></p>", (c.answer,), c.fact, choices=tuple(choices))
 
     # ------------------------------------------------------------------------------------------ sequence
