@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from ..model import CARD_KINDS, DEFAULT_KINDS, Card, Document
+from ..model import DEFAULT_KINDS, Card, Document
 from ..text import commonness
 from . import definitions, formulas, lists, marks, numbers, phrases, relations, terms
 from .base import Candidate, Context
@@ -129,5 +129,3 @@ def _form(c: Candidate, kinds: frozenset[str]) -> str:
         return "cloze" if "cloze" in kinds else ""
     return "cloze" if "cloze" in kinds and c.fact in CLOZE_FACTS else ""
 
-
-assert set(CARD_KINDS) >= {"qa", "cloze", "sequence", "mcq"}
