@@ -24,8 +24,9 @@ from .choose import choose
 
 __all__ = ["DEFAULT_BASE_URL", "Options", "Plan", "card_id", "generate", "plan", "source_url", "tags"]
 
-MODULES = (marks, terms, lists, numbers, formulas, definitions, relations, phrases)
-"""Every kind of candidate fact, one module each."""
+MODULES = (marks, terms, lists, numbers, formulas, definitions, relations)
+"""Every kind of candidate fact, one module each, but the phrases: they are looked for only in the
+sentences these leave alone (phrases.candidates)."""
 
 MCQ_SPECIFIC = 2.8
 """An item is asked as multiple choice only when its label is a name or a rare term: a descriptive label
@@ -81,8 +82,7 @@ def plan(doc: Document, options: Options = Options()) -> Plan:
     maker = Maker(ctx, options.base_url)
     kinds = options.kinds
     candidates: list[Candidate] = [c for module in MODULES for c in module.candidates(ctx)]
-    asked = {id(c.sentence) for c in candidates if c.fact != "phrase"}
-    candidates = [c for c in candidates if c.fact != "phrase" or id(c.sentence) not in asked]
+    candidates += phrases.candidates(ctx, skip=frozenset(id(c.sentence) for c in candidates))
     dropped: Counter = Counter()
     wanted = [c for c in candidates if _form(c, kinds)]
     dropped["kind not asked for"] += len(candidates) - len(wanted)

@@ -262,12 +262,12 @@ def text_ranges(s: Sentence) -> list[Span]:
 
 
 ENUMERATION_BEFORE = re.compile(r"(?:,|\b(?:and|or))\s*$")
-ENUMERATION_AFTER = re.compile(r"^\s*(?:,\s*(?:and|or)\b|\b(?:and|or)\b)")
+ENUMERATION_AFTER = re.compile(r"^\s*(?:,\s*(?:and|or)\b|\b(?:and|or)\b|,\s*[^\W\d][\w-]*(?:\s+[^\W\d][\w-]*)?\s*,)")
 
 
 def in_enumeration(text: str, a: int, b: int) -> bool:
     """text[a:b] is one member of a list written in a sentence ('x, y and z', 'x or y')."""
-    return bool(ENUMERATION_BEFORE.search(text[max(0, a - 6):a]) or ENUMERATION_AFTER.match(text[b:b + 6]))
+    return bool(ENUMERATION_BEFORE.search(text[max(0, a - 6):a]) or ENUMERATION_AFTER.match(text[b:b + 40]))
 
 
 def visible_stems(text: str, spans: Sequence[Span]) -> frozenset:

@@ -93,6 +93,8 @@ class Maker:
         if not s.joined and not s.label and BACK_REFERENCE.match(text.lstrip()):
             raise Refused("refers back")
         for span in find_term(text, c.answer):  # the answer again in its own sentence: hidden too
+            if _within_number(text, span):
+                continue  # '100 crore' inside '₹1,100 crore' is another number
             if not any(a < span[1] and span[0] < b for a, b in spans):
                 spans.append(span)
         if c.fact in LISTED and _listed(text, spans[0]):
@@ -100,6 +102,8 @@ class Maker:
         if '"' in c.answer or "“" in c.answer:
             raise Refused("broken answer")
         want = content_stems(c.answer)
+        if c.fact == "number":  # its unit may show ('65 GW from solar, [15 GW] from wind'), its digits not
+            want = frozenset(w for w in want if w[:1].isdigit()) or want
         if c.fact != "formula":
             shown = visible_stems(text, spans) | content_stems(s.label) | content_stems(self.doc.subject)
             if related(want, shown):
@@ -241,3 +245,10 @@ def _short_answer(doc: Document) -> str:
     if doc.description and _answers_it(doc.description):
         return f"<p>{escape(doc.description)}</p>"
     return ""  # a lead or an "In summary" paragraph was judged an intro or a vague summary 5 times in 6
+
+
+def _within_number(text: str, span: Span) -> bool:
+    """text[span] is the tail or head of a longer number ('1,[100]', '[3].5')."""
+    a, b = span
+    return (text[a - 1:a] in (",", ".") and text[a - 2:a - 1].isdigit()) or \
+        (text[b:b + 1] in (",", ".") and text[b + 1:b + 2].isdigit())

@@ -30,6 +30,8 @@ def candidates(ctx: Context) -> list[Candidate]:
             m = pattern.match(body)
             if not m or word_count(m.group("def")) < 4:
                 continue
+            if EVALUATIVE.match(m.group("def")):
+                break
             if _term_ok(m.group("term")) and _names_a_thing(m.group("term"), ctx):
                 term = m.group("term")
                 a = offset + m.start("term")
@@ -74,11 +76,18 @@ def _names_a_thing(term: str, ctx: Context) -> bool:
 COMPLEMENT_END = re.compile(r"[,;:.!?()—–]|\s(?:which|that|who|where|when|because|while|whereas|as well as)\s")
 
 
+DANGLING = re.compile(r"\s+(?:through|by|in|of|with|for|to|on|at|from|under|into|upon)$", re.I)
+EVALUATIVE = re.compile(r"^(?:a|an|the)\s+(?:(?:very|most|more|truly)\s+)?(?:critical|major|global|primary|main|common|"
+                        r"key|important|crucial|essential|significant|powerful|serious|growing|pressing|complex)\b", re.I)
+"""'Climate change is a global challenge that …': a judgement of X, not what X is (the fifth reading
+called such 'definitions' of the topic trivial or given away)."""
+
+
 def _complement(text: str, start: int) -> tuple[int, int] | None:
     """What 'X is' says X is, up to the end of its clause: a name of a few words, or nothing."""
     m = COMPLEMENT_END.search(text, start)
     end = m.start() if m else len(text.rstrip())
-    phrase = text[start:end].rstrip()
+    phrase = DANGLING.sub("", text[start:end].rstrip())  # 'the methods and rituals [through] which ...'
     lead = len(phrase) - len(_unarticled(phrase))
     phrase = phrase[lead:]
     if not 1 <= word_count(phrase) <= MAX_ANSWER or commonness(phrase) >= 4.3 or not content_stems(phrase):

@@ -32,6 +32,12 @@ MAX_SEQUENCE = 8
 GENERIC = 3.5
 """A label whose words are this common (mean Zipf, see text.commonness) names a category, not a fact."""
 
+ABSTRACT = re.compile(r"(?:ity|ities|ness|ism|isms|tion|tions|sion|ment|ments|ance|ence|ship|acy)$", re.I)
+"""A label ending in an abstract noun ('Acidity', 'Tokenism', 'Generalization') names a quality its
+explanation describes, so the explanation gives it away or many names fit (the fifth reading judged 12 of
+13 such item cards c or a); a label that names a thing ('Colchicine', 'PascalCase', 'Kirchhoff's Laws')
+is what the reader called worth asking."""
+
 
 def classify(info: ListInfo, question: str) -> None:
     """Decide whether a list's order is worth learning, from what the document says about it."""
@@ -83,7 +89,7 @@ def candidates(ctx: Context) -> list[Candidate]:
             s = first.get(index)
             if s is None or not label or is_trivial(label) or word_count(label) > MAX_ANSWER:
                 continue
-            generic = commonness(label) >= GENERIC
+            generic = commonness(label) >= GENERIC or bool(ABSTRACT.search(label.split()[-1].strip(".,:;)")))
             out.append(Candidate("item", label, s, [s.label_span],
                                  key=f"{info.key} | {fold(label)}",
                                  data={"list": info, "siblings": siblings, "generic": generic}))

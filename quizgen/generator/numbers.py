@@ -23,8 +23,9 @@ _CURRENCY = r"(?:[$€£₹¥]\s?|(?:USD|US\$|EUR|GBP|INR|Rs\.?)\s)"
 DATE = re.compile(rf"\b{_MONTH}(?:\s+\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?,?)?\s+(?:1[0-9]{{3}}|20[0-9]{{2}})\b")
 NUMBER = re.compile(
     rf"(?<![\w.$\\\-–/^])(?:{_Q})?(?:"
+    rf"(?P<decade>(?:1[0-9]{{2}}0|20[0-9]0)s(?:\s*(?:-|–|to|and)\s*(?:the\s+)?(?:1[0-9]{{2}}0|20[0-9]0)s)?)\b|"
     rf"(?P<cur>{_CURRENCY})?(?P<num>{_N})(?:\s*(?:-|–|to|and)\s*{_N})?(?:\s*(?P<pct>%)|(?P<ord>st|nd|rd|th)\b(?:\s+(?:and|to|-|–)\s+{_N}(?:st|nd|rd|th))?"
-    rf"\s+(?:centur(?:y|ies)|millenni\w+)|-?\s*(?P<unit>[^\W\d_][\w²³⁺⁻/·−]*(?:\s+(?:crore|lakh|million|billion|trillion))?))?"
+    rf"\s+(?:centur(?:y|ies)|millenni\w+)|-?\s*(?P<unit>°[CFK]?|[^\W\d_][\w²³⁺⁻/·−]*(?:\s+(?:crore|lakh|million|billion|trillion))?))?"
     rf"|(?P<word>{_W})(?:\s+(?:to|and|or)\s+{_W})?[\s-]+(?P<wunit>{_UNIT_WORDS})\b)",
     re.I)
 YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})s?$")
@@ -101,8 +102,12 @@ def candidates(ctx: Context) -> list[Candidate]:
             per = PER.match(text, b)
             if per and m.group("num") and m.group("unit"):
                 b = per.end()
-            if _quoted(text, a):
+            if _quoted(text, a) or EXAMPLE_BEFORE.search(text[max(0, a - 12):a]):
                 continue  # a number in an example or a title
+            if s.role != "table" and (NUMBER_BEFORE.search(text[max(0, a - 30):a]) or NUMBER_AFTER.match(text, b)):
+                continue  # '(e.g., 0.01%, 0.05%, and 0.1%)', '32-bit or 64-bit': one of several
+            if RESULT.match(text):
+                continue  # 'Thus, the net sales amount to $46,500': a worked result, its inputs elsewhere
             answer = text[a:b].strip().rstrip(".,;:")
             span = (a, a + len(answer))
             if fold(answer) in seen:
@@ -114,9 +119,15 @@ def candidates(ctx: Context) -> list[Candidate]:
 
 GLUED = re.compile(r"[⁺⁻+^$]|[-–]?\s?[A-Za-z]\b|\s?[·/]")
 """A number glued to what follows it ('Ca2+', 'x^2', 'COVID-19 …' read from the left): part of a name."""
-EXAMPLE = re.compile(r"\b(?:example|problem|solution|exercise|practice|scenario|suppose|given that|consider a|"
-                     r"calculate|let us|we need to|find the)\b", re.I)
+EXAMPLE = re.compile(r"\b(?:example|problem|solution|scenario|suppose|given that|consider a|"
+                     r"calculate|let us|we need to|find the)\b|\b(?:exercise|practice)\s*(?:\d|:)", re.I)
 """Where a number belongs to a worked example (the reader judged 5 of 6 such cards arbitrary)."""
+NUMBER_BEFORE = re.compile(r"\d[\w%.-]*\s*(?:,|,?\s*(?:and|or))\s*$")
+NUMBER_AFTER = re.compile(r"\s*(?:,|,?\s*(?:and|or))\s*(?:[$€£₹]\s?)?\d")
+"""A number beside another with nothing between but a comma or 'and'/'or': a member of a set of values,
+any of which fits; a number with its own words ('65 GW from solar, 15 GW from wind') is not one."""
+EXAMPLE_BEFORE = re.compile(r"(?:e\.g\.|i\.e\.|such as|for example|for instance|like),?\s*(?:\(|\s)*$", re.I)
+RESULT = re.compile(r"\s*(?:thus|therefore|hence|so|this gives|we get)\b", re.I)
 ARBITRARY = re.compile(r"\d{3}[-. ]\d{3,4}(?:[-. ]\d{2,4})?\b|\d+(?:[-./]\d+){2,}")
 """Phone numbers, codes and full dates: digits nobody should learn."""
 

@@ -1,0 +1,171 @@
+"""Parts of speech, from a trained model that ships in a wheel: Matthew Honnibal's averaged perceptron
+(the algorithm nltk's PerceptronTagger implements), with the weights he trained on the Penn Treebank,
+as packaged in `textblob-aptagger`. nltk's own copy of those weights must be downloaded, which quizgen
+never does; this one is installed by pip like any dependency.
+
+The weights are a pickle. A pickle can run code, so it is read by an unpickler that builds only dicts,
+strings, numbers and sets, and only after its SHA-256 is the one quizgen was tested with: the tags, and
+so the cards, stay the same on every machine."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import io
+import os
+import pickle
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .errors import QuizgenError
+
+MODEL = "trontagger-0.1.0.pickle"
+MODEL_SHA256 = "1109164b3d28dce58f96b763128bab2fd8754c3921fd3330de2724ac6d1ada7c"
+START = ("-START-", "-START2-")
+END = ("-END-", "-END2-")
+
+
+class _DataOnly(pickle.Unpickler):
+    """Builds the containers the weights are made of, and nothing else."""
+
+    def find_class(self, module, name):
+        if module in ("__builtin__", "builtins") and name in ("set", "frozenset"):
+            return set if name == "set" else frozenset
+        raise pickle.UnpicklingError(f"{module}.{name} is not data")
+
+
+@lru_cache(maxsize=1)
+def _model() -> tuple[dict, dict, tuple]:
+    """(weights by feature, tags of the words that always take one tag, every tag), read once per process."""
+    spec = importlib.util.find_spec("textblob_aptagger")  # located, not imported (it would import textblob)
+    folder = spec.submodule_search_locations[0] if spec and spec.submodule_search_locations else ""
+    return load_model(os.path.join(folder, MODEL))
+
+
+def load_model(path: str) -> tuple[dict, dict, tuple]:
+    """The weights in `path`, if they are the ones quizgen was tested with (QuizgenError otherwise)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise QuizgenError(f"the part-of-speech model is missing ({e.strerror or e}): reinstall quizgen") from None
+    if hashlib.sha256(data).hexdigest() != MODEL_SHA256:
+        raise QuizgenError(f"{path}: not the part-of-speech model quizgen was tested with")
+    weights, tagdict, classes = _DataOnly(io.BytesIO(data), encoding="latin1").load()
+    return weights, tagdict, tuple(sorted(classes))
+
+
+def _normal(word: str) -> str:
+    if "-" in word and word[0] != "-":
+        return "!HYPHEN"
+    if word.isdigit() and len(word) == 4:
+        return "!YEAR"
+    if word[:1].isdigit():
+        return "!DIGITS"
+    return word.lower()
+
+
+def _best(scores: dict, classes: tuple) -> str:
+    """The highest-scoring tag, ties to the later name, a tag no feature spoke for counting 0.0 (exactly
+    nltk's `max(classes, key=lambda label: (scores[label], label))`, without scoring all 45 tags)."""
+    best = max(scores, key=lambda label: (scores[label], label)) if scores else None
+    if best is None or scores[best] <= 0.0:
+        silent = next((label for label in reversed(classes) if label not in scores), None)
+        if silent is not None and (best is None or scores[best] < 0.0 or silent > best):
+            return silent
+    return best
+
+
+def tag(words: Sequence[str]) -> list[str]:
+    """The Penn Treebank tag of each word (punctuation marks are words here, as in the treebank)."""
+    weights, tagdict, classes = _model()
+    context = START + tuple(_normal(w) for w in words) + END
+    prev, prev2 = START
+    out = []
+    for i, word in enumerate(words):
+        found = tagdict.get(word)
+        if found is None:
+            c = i + 2
+            scores: dict = {}
+            get = scores.get
+            for feature in ("bias", "i suffix " + word[-3:], "i pref1 " + word[:1], "i-1 tag " + prev,
+                            "i-2 tag " + prev2, "i tag+i-2 tag " + prev + " " + prev2, "i word " + context[c],
+                            "i-1 tag+i word " + prev + " " + context[c], "i-1 word " + context[c - 1],
+                            "i-1 suffix " + context[c - 1][-3:], "i-2 word " + context[c - 2],
+                            "i+1 word " + context[c + 1], "i+1 suffix " + context[c + 1][-3:],
+                            "i+2 word " + context[c + 2]):
+                w = weights.get(feature)
+                if w:
+                    for label, weight in w.items():
+                        scores[label] = get(label, 0.0) + weight
+            found = _best(scores, classes)
+        out.append(found)
+        prev2, prev = prev, found
+    return out
+
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|(?:[^\W_]|[⁺⁻])+(?:[-'’](?:[^\W_]|[⁺⁻])+)*|[^\w\s]")
+"""Words, numbers and single marks, as the treebank the weights come from splits them."""
+
+NOUN = frozenset({"NN", "NNS", "NNP", "NNPS"})
+MODIFIER = NOUN | {"JJ", "JJR", "JJS", "CD", "VBN", "POS"}
+"""What a noun phrase is made of, before the noun that ends it ('the [voltage-gated calcium channels]')."""
+
+
+@lru_cache(maxsize=4096)
+def tagged(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """Every token of `text` as (start, end, token, tag); cached, as a sentence is read by several modules."""
+    found = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    return tuple((a, b, w, t) for (a, b, w), t in zip(found, tag([w for _, _, w in found])))
+
+
+@dataclass(slots=True, frozen=True)
+class Phrase:
+    """A noun phrase of a sentence."""
+
+    start: int
+    end: int
+    """where it stands in the text (determiners left out: 'the [skull]')"""
+    first: int
+    """index of its first token: 0 for the sentence's opening phrase, usually its subject"""
+    base: tuple[int, int]
+    """the span of its core, the modifiers and nouns without what 'and'/'of' joined to them"""
+
+
+def _core(toks, i: int) -> int:
+    """End (exclusive token index) of the modifiers-and-nouns run from token i, cut back to its last noun."""
+    j = i
+    while j < len(toks) and (toks[j][3] in MODIFIER or (toks[j][2] == "-" and j > i)):
+        j += 1
+    while j > i and toks[j - 1][3] not in NOUN and toks[j - 1][3] != "CD":
+        j -= 1
+    return j
+
+
+def noun_phrases(text: str) -> list[Phrase]:
+    """The noun phrases of a sentence, each with one 'A and B' or 'A of B' joined to it:
+    'the [frequency and duration of acid reflux episodes]', 'a [labeled dataset]'."""
+    toks = tagged(text)
+    out, i, n = [], 0, len(toks)
+    while i < n:
+        if toks[i][3] not in MODIFIER or toks[i][3] in ("POS", "VBN"):
+            i += 1
+            continue
+        core = _core(toks, i)
+        if core == i:
+            i += 1
+            continue
+        end = core
+        for joint in ("and", "of"):
+            if end < n - 1 and toks[end][2] == joint:
+                m = end + 1
+                while m < n and toks[m][3] in ("DT", "PRP$"):
+                    m += 1
+                after = _core(toks, m)
+                if after > m:
+                    end = after
+        out.append(Phrase(toks[i][0], toks[end - 1][1], i, (toks[i][0], toks[core - 1][1])))
+        i = end
+    return out
