@@ -96,6 +96,8 @@ class Maker:
             if _within_number(text, span):
                 continue  # '100 crore' inside '₹1,100 crore' is another number
             if not any(a < span[1] and span[0] < b for a, b in spans):
+                if c.fact == "item":
+                    raise Refused("label repeated")  # '[...]: [...], which govern …': two blanks, no cue
                 spans.append(span)
         if c.fact in LISTED and _listed(text, spans[0]):
             raise Refused("one of a list")  # 'disorders such as [...]': any member of the set fits
