@@ -92,6 +92,8 @@ class Maker:
             raise Refused("announces what follows")
         if not s.joined and not s.label and BACK_REFERENCE.match(text.lstrip()):
             raise Refused("refers back")
+        if c.fact == "item" and s.label_span and LEANS.match(text[s.label_span[1]:].lstrip(" :–—-")):
+            raise Refused("refers back")  # '**Oryzalin**: Another chemical that …': its siblings fit too
         for span in find_term(text, c.answer):  # the answer again in its own sentence: hidden too
             if _within_number(text, span):
                 continue  # '100 crore' inside '₹1,100 crore' is another number
@@ -120,8 +122,9 @@ class Maker:
 
     def mcq(self, c: Candidate) -> Card:
         """An item of a set, told from its explanation among three of its siblings."""
-        siblings = [t for t in c.data.get("siblings", ()) if fold(t) != fold(c.answer)]
-        if len(siblings) < 3:
+        named = fold(c.sentence.text) if c.sentence is not None else ""
+        siblings = [t for t in c.data.get("siblings", ()) if fold(t) != fold(c.answer) and fold(t) not in named]
+        if len(siblings) < 3:  # a choice the stem names ('unlike macrophages …') is ruled out at sight
             raise Refused("no distractors")
         spans = self._deletions(c)  # the cloze's checks: the explanation must not give the label away
         key = c.key or fold(c.answer)
@@ -202,6 +205,10 @@ def _listed(text: str, span: Span) -> bool:
     return bool(_SUCH_AS.search(text[max(0, span[0] - 20):span[0]])) or in_enumeration(text, *span)
 
 
+LEANS = re.compile(r"(?:another|also|similarly|likewise|the same|other)\b", re.I)
+"""An item's explanation that opens like this describes it by its siblings."""
+
+
 def related(answer: frozenset, shown: frozenset) -> bool:
     """Whether a learner can read the answer off what is shown: a shared stem, or one word built from the
     other ('falsifiable' from 'false', 'undercapitalization' from 'capital', 'tokenism' from 'tokens')."""
@@ -212,7 +219,17 @@ def related(answer: frozenset, shown: frozenset) -> bool:
             short, long = (a, b) if len(a) <= len(b) else (b, a)
             if len(short) >= 4 and (long.startswith(short) or (len(short) >= 5 and short in long)):
                 return True
+            if len(short) >= 6 and len(long) - len(short) <= 1 and _one_letter_apart(short, long):
+                return True  # 'oxoacid' shows 'oxyacid'
     return False
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """a and b differ by one letter changed, added or removed (len(b) - len(a) is 0 or 1)."""
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
 
 
 META = re.compile(r"^\s*(?:this|the)\s+(?:content|article|text|page|answer|guide|overview|piece|post|section)\b|"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import STOPWORDS, commonness, content_stems, fold, is_content, word_count, words
+from ..text import STOPWORDS, commonness, content_stems, fold, is_content, word_count, words, zipf
 from .base import MAX_ANSWER, Candidate, Context
 
 _TERM = r"(?P<term>(?:the |an? )?[^\W\d_][\w\-'’ ]{1,60}?)"
@@ -38,7 +38,7 @@ def candidates(ctx: Context) -> list[Candidate]:
                 lead = len(term) - len(_unarticled(term))
                 out.append(Candidate("definition", _unarticled(term).strip(), s,
                                      [(a + lead, a + len(term.rstrip()))]))
-            else:  # 'The primary measurement is [the frequency and duration of reflux episodes]'
+            elif not any(x.kind == "math" for x in s.inlines):  # 'The primary measurement is [the frequency …]'
                 span = _complement(body, m.start("def"))
                 if span:
                     a, b = offset + span[0], offset + span[1]
@@ -83,6 +83,10 @@ EVALUATIVE = re.compile(r"^(?:a|an|the)\s+(?:(?:very|most|more|truly)\s+)?(?:cri
 called such 'definitions' of the topic trivial or given away)."""
 
 
+RARE = 3.5
+"""What 'X is' says X is must hold a word rarer than this, or it is a paraphrase ('methods and rituals')."""
+
+
 def _complement(text: str, start: int) -> tuple[int, int] | None:
     """What 'X is' says X is, up to the end of its clause: a name of a few words, or nothing."""
     m = COMPLEMENT_END.search(text, start)
@@ -92,6 +96,8 @@ def _complement(text: str, start: int) -> tuple[int, int] | None:
     phrase = phrase[lead:]
     if not 1 <= word_count(phrase) <= MAX_ANSWER or commonness(phrase) >= 4.3 or not content_stems(phrase):
         return None
+    if min(zipf(w) for _, _, w in words(phrase)) >= RARE:
+        return None  # 'These are the [methods and rituals] through which …': no term in it
     return start + lead, start + lead + len(phrase)
 
 

@@ -30,6 +30,18 @@ VALUE = re.compile(r"=\s*[-−]?[\d.,]+\s*(?:\\?%)?\s*$")
 """'P(Disease) = 0.01': a given of an example, not a relation to learn."""
 
 
+EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as)\b", re.I)
+"""'For example, in the function $f(x) = x^2$ …': an instance, not the law (judged ambiguous)."""
+FAMOUS = re.compile(r"\b(?:famous|well-known|celebrated|iconic)\b[^.]*$", re.I)
+"""'the famous equation $E=mc^2$': what everyone knows already (judged trivial)."""
+
+
+def trivial(tex: str) -> bool:
+    """'Z_R = R': one side is a single symbol the other side already names."""
+    sides = [x.strip() for x in tex.split("=")]
+    return len(sides) == 2 and any(len(x) == 1 and x in y for x, y in (sides, sides[::-1]))
+
+
 def candidates(ctx: Context) -> list[Candidate]:
     out, seen = [], set()
     prev: Sentence | None = None
@@ -43,7 +55,8 @@ def candidates(ctx: Context) -> list[Candidate]:
                 continue
             tex = x.text.strip()
             if relations == 1 and RELATION.search(tex) and len(tex) >= 5 and tex not in seen and not worked(tex) and \
-                    not SPELT_OUT.match(s.text[b:]):
+                    not SPELT_OUT.match(s.text[b:]) and not trivial(tex) and not EXAMPLE.search(s.text[:a]) and \
+                    not FAMOUS.search(s.text[max(0, a - 30):a]):
                 cue = s
                 if word_count(s.text[:a] + " " + s.text[b:]) < MIN_CUE and prev is not None:
                     cue, shift = _joined(prev, s)  # display math on its own: asked from what announces it

@@ -110,11 +110,37 @@ def candidates(ctx: Context) -> list[Candidate]:
                 continue  # 'Thus, the net sales amount to $46,500': a worked result, its inputs elsewhere
             answer = text[a:b].strip().rstrip(".,;:")
             span = (a, a + len(answer))
+            if s.label_span and a < s.label_span[1]:
+                continue  # 'Renewable Energy Policy 2023:': part of the item's name
             if fold(answer) in seen:
                 continue
             seen.add(fold(answer))
             out.append(Candidate("number", answer, s, [span]))
-    return out
+    return _ranges_and_years(out)
+
+
+RANGE_GAP = re.compile(rf"\s*(?:to|through|until|and|[-–])\s+(?:(?:{_MONTH})\s+|(?:over|under|about|around|approximately|nearly)\s+)?$",
+                       re.I)
+RANGE_START = re.compile(rf"(?:\bfrom|\bbetween)\s+(?:(?P<month>{_MONTH})\s+)?$", re.I)
+
+
+def _ranges_and_years(found: list[Candidate]) -> list[Candidate]:
+    """One card for 'from [70 GPa to over 200 GPa]' or 'from [July 2012 to June 2015]', not one per end;
+    and no year where its sentence has a quantity: 'rose by 13% since 2000' asks the 13%, and the year
+    is its cue."""
+    out: list[Candidate] = []
+    for c in found:
+        last = out[-1] if out else None
+        if last is not None and last.sentence is c.sentence:
+            text, (a, b), (x, y) = c.sentence.text, last.spans[0], c.spans[0]
+            start = RANGE_START.search(text[max(0, a - 25):a])
+            if start and b <= x and RANGE_GAP.fullmatch(text[b:x]):
+                a -= len(start.group("month") or "") + (1 if start.group("month") else 0)
+                out[-1] = Candidate("number", text[a:y], c.sentence, [(a, y)])
+                continue
+        out.append(c)
+    quantities = {id(c.sentence) for c in out if not YEAR.match(c.answer)}
+    return [c for c in out if not (YEAR.match(c.answer) and id(c.sentence) in quantities)]
 
 
 GLUED = re.compile(r"[⁺⁻+^$]|[-–]?\s?[A-Za-z]\b|\s?[·/]")

@@ -6,6 +6,8 @@ nothing better."""
 
 from __future__ import annotations
 
+import re
+
 from ..tagger import noun_phrases
 from ..text import content_stems, is_content, is_name, tokens, zipf
 from .base import MAX_ANSWER, MAX_SENTENCE, MIN_CUE, Candidate, Context, Sentence, in_enumeration, text_ranges
@@ -15,6 +17,19 @@ SPECIFIC = 2.25
 ('proteostasis' 1.2, 'halogenation' 1.4, 'eutrophication' 2.2), not a word of everyday prose
 ('interplay' 3.2, 'thoroughness' 2.5, 'societal' 3.6), which makes a phrase a learner paraphrases rather
 than recalls. In the fifth reading 15 of 25 phrases rarer than this were GOOD, 28 of 138 of the others."""
+
+
+EXAMPLE_BEFORE = re.compile(r"\b(?:such as|like|e\.g\.|i\.e\.|including|for example|for instance|from)[,:]?\s*\(?$", re.I)
+VAGUE_BEFORE = re.compile(r"\b(?:highly|very|more|most|less|resulted in|results in|leads to|led to)\s+$", re.I)
+
+
+def initials(answer: str, question: str) -> bool:
+    """'MVT' for a question about the Marginal Value Theorem: the topic, abbreviated."""
+    letters = answer.strip().rstrip("s")
+    if not (2 <= len(letters) <= 6 and letters.isupper() and letters.isalpha()):
+        return False
+    heads = "".join(w[0].upper() for w in re.findall(r"[^\W\d_]+", question) if w.lower() not in ("of", "the", "and", "a", "an", "in"))
+    return letters in heads
 
 
 def candidates(ctx: Context, skip: frozenset = frozenset()) -> list[Candidate]:
@@ -44,11 +59,15 @@ def _best(ctx: Context, s: Sentence) -> tuple[int, int] | None:
                 continue
             if in_enumeration(s.text, a, b) or s.text[a - 1:a] in ("@", "/", ".") or s.text[b:b + 1] in ("@", "/"):
                 continue  # 'pencils, erasers, and [...]': any member of the set fits
+            if EXAMPLE_BEFORE.search(s.text[max(0, a - 20):a]) or " other " in f" {s.text[a:b]} ":
+                continue  # 'software such as [...]', '[...] and other features': an example, any would do
+            if VAGUE_BEFORE.search(s.text[max(0, a - 20):a]):
+                continue  # 'highly [...]', 'resulted in [...]': the cue says what kind of answer, not which
             words = [w for _, _, w, _ in tokens(s.text[a:b]) if is_content(w) and not w[:1].isdigit()]
             if not words or len(words) > 5 or len(tokens(s.text[a:b])) > MAX_ANSWER:
                 continue
             stems = content_stems(s.text[a:b])
-            if stems & avoid or "'s" in s.text[a:b] or "’s" in s.text[a:b]:
+            if stems & avoid or "'s" in s.text[a:b] or "’s" in s.text[a:b] or initials(s.text[a:b], ctx.question_text):
                 continue
             rarest = min(zipf(w) for w in words)
             if rarest < SPECIFIC and (best is None or rarest < best[0]):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..text import commonness, content_stems, word_count
-from .base import Candidate, Context
+from .base import Candidate, Context, in_enumeration
 
 CAUSE = re.compile(r"\b(?:because of|due to|owing to|as a result of|caused by|driven by|triggered by|"
                    r"results? from|resulting from|arises? from)\s+", re.I)
@@ -34,6 +34,8 @@ def candidates(ctx: Context) -> list[Candidate]:
         for fact, pattern in (("cause", CAUSE), ("contrast", CONTRAST)):
             for m in pattern.finditer(s.text, start):
                 span = _phrase(s.text, m.end())
+                if span and in_enumeration(s.text, *span):
+                    continue  # 'due to [fossil fuels], deforestation, and industry': one cause of several
                 if span:
                     words_before = word_count(s.text[start:m.start()])
                     if words_before < 2 and fact == "cause":
