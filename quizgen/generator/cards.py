@@ -106,9 +106,15 @@ class Maker:
         if '"' in c.answer or "“" in c.answer:
             raise Refused("broken answer")
         want = content_stems(c.answer)
-        if c.fact == "number":  # its unit may show ('65 GW from solar, [15 GW] from wind'), its digits not
-            want = frozenset(w for w in want if w[:1].isdigit()) or want
-        if c.fact != "formula":
+        if c.fact == "number":  # its unit may show ('65 GW from solar, [15 GW] from wind'), its figures not
+            figures = _figures(c.answer)
+            if figures & _figures(" ".join(text[a:b] for a, b in _outside(text, spans))) or \
+                    (want and want <= visible_stems(text, spans)):  # every word of it shown: '[1,100 crore]' by '100 crore'
+                raise Refused("give-away")
+            if figures & _figures(ctx.question_text):
+                raise Refused("in the question")
+            want = frozenset()
+        if c.fact not in ("formula", "number"):
             shown = visible_stems(text, spans) | content_stems(s.label) | content_stems(self.doc.subject)
             if related(want, shown):
                 raise Refused("give-away")
@@ -264,6 +270,24 @@ def _short_answer(doc: Document) -> str:
     if doc.description and _answers_it(doc.description):
         return f"<p>{escape(doc.description)}</p>"
     return ""  # a lead or an "In summary" paragraph was judged an intro or a vague summary 5 times in 6
+
+
+FIGURE = re.compile(r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                    r"twenty|thirty|forty|fifty|hundred|thousand|million|billion)\b", re.I)
+
+
+def _figures(text: str) -> frozenset:
+    """The numbers a text states, whole: '1,100' is not '100', 'four' is a number too."""
+    return frozenset(m.group().lower() for m in FIGURE.finditer(text))
+
+
+def _outside(text: str, spans: list[Span]) -> list[Span]:
+    """The parts of text that no span hides."""
+    out, pos = [], 0
+    for a, b in sorted(spans):
+        out.append((pos, a))
+        pos = max(pos, b)
+    return out + [(pos, len(text))]
 
 
 def _within_number(text: str, span: Span) -> bool:

@@ -52,7 +52,7 @@ def _unit_ok(unit: str) -> bool:
     first = unit.split()[0]
     if fold(first) in STOPWORDS or len(first) > 15:
         return False
-    if UNIT.match(first) or MAGNITUDE.match(first) or len(first) <= 4 or any(c in first for c in "²³⁺⁻·/−"):
+    if UNIT.match(first) or UNIT.match(unit) or MAGNITUDE.match(first) or len(first) <= 4 or any(c in first for c in "²³⁺⁻·/−"):
         return True
     return first.endswith("s") and not first.endswith(("ates", "izes", "ises", "ies")) and zipf(first) < 4.0
 
