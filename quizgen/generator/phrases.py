@@ -49,6 +49,8 @@ def candidates(ctx: Context, skip: frozenset = frozenset()) -> list[Candidate]:
 
 def _best(ctx: Context, s: Sentence) -> tuple[int, int] | None:
     start = s.label_span[1] if s.label_span else 0
+    if not any(zipf(w) < SPECIFIC for _, _, w, _ in tokens(s.text[start:]) if is_content(w) and not w[:1].isdigit()):
+        return None  # no term to ask: not worth tagging (the tagger is most of a build's time)
     avoid = ctx.question_stems | content_stems(s.label) | content_stems(s.text[:start])
     plain_at = text_ranges(s)
     best = None
