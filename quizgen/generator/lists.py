@@ -39,6 +39,16 @@ explanation describes, so the explanation gives it away or many names fit (the f
 is what the reader called worth asking."""
 
 
+DEFINES = re.compile(r"(?:(?:this|these|it|they)\s+(?:is|are|refers? to|means?|denotes?)\b(?!\s+(?:a|an|the)?\s*(?:very\s+)?"
+                     r"(?:crucial|key|important|critical|essential|vital|major|significant|fundamental|powerful|useful)\b)|"
+                     r"(?:suggests|proposes|posits|holds|states|describes|refers to|denotes|means)\s+(?:that|how|the|a|an)\b|"
+                     r"(?:a|an|the)\s+(?:\w+\s+){0,3}?(?:term|name|theory|principle|process|method|technique|measure|"
+                     r"practice|approach|concept)\s+(?:for|of|that|which|in|used)\b)", re.I)
+"""An explanation that defines its label ('**Handicap Principle**: Proposes that costly traits …',
+'**Gross Sales**: This is the total revenue …'): the label is then a term to learn, however common its
+words, and the gold deck asks such labels from their definitions."""
+
+
 def classify(info: ListInfo, question: str) -> None:
     """Decide whether a list's order is worth learning, from what the document says about it."""
     labels = [t for _, t, _ in info.items]
@@ -89,7 +99,8 @@ def candidates(ctx: Context) -> list[Candidate]:
             s = first.get(index)
             if s is None or not label or is_trivial(label) or word_count(label) > MAX_ANSWER:
                 continue
-            generic = commonness(label) >= GENERIC or bool(ABSTRACT.search(label.split()[-1].strip(".,:;)")))
+            generic = (commonness(label) >= GENERIC or bool(ABSTRACT.search(label.split()[-1].strip(".,:;)")))) \
+                and not DEFINES.match(plain(body).lstrip(" :–—-"))
             out.append(Candidate("item", label, s, [s.label_span],
                                  key=f"{info.key} | {fold(label)}",
                                  data={"list": info, "siblings": siblings, "generic": generic}))
