@@ -56,7 +56,8 @@ def candidates(ctx: Context) -> list[Candidate]:
             tex = x.text.strip()
             if relations == 1 and RELATION.search(tex) and len(tex) >= 5 and tex not in seen and not worked(tex) and \
                     not SPELT_OUT.match(s.text[b:]) and not trivial(tex) and not EXAMPLE.search(s.text[:a]) and \
-                    not FAMOUS.search(s.text[max(0, a - 30):a]):
+                    not FAMOUS.search(s.text[max(0, a - 30):a]) and not s.text[b:].lstrip().startswith("("):
+                # '$P \rightarrow Q$ (If it rains, then Q is true)': the gloss after it reads it out
                 cue = s
                 if word_count(s.text[:a] + " " + s.text[b:]) < MIN_CUE and prev is not None:
                     cue, shift = _joined(prev, s)  # display math on its own: asked from what announces it

@@ -99,7 +99,8 @@ def candidates(ctx: Context) -> list[Candidate]:
             s = first.get(index)
             if s is None or not label or is_trivial(label) or word_count(label) > MAX_ANSWER:
                 continue
-            generic = (commonness(label) >= GENERIC or bool(ABSTRACT.search(label.split()[-1].strip(".,:;)")))) \
+            head = label.split(" of ")[0].split()[-1].strip(".,:;)")  # 'Validation of the … Model': validation
+            generic = (commonness(label) >= GENERIC or bool(ABSTRACT.search(head))) \
                 and not DEFINES.match(plain(body).lstrip(" :–—-"))
             out.append(Candidate("item", label, s, [s.label_span],
                                  key=f"{info.key} | {fold(label)}",

@@ -108,6 +108,10 @@ def candidates(ctx: Context) -> list[Candidate]:
                 continue  # '(e.g., 0.01%, 0.05%, and 0.1%)', '32-bit or 64-bit': one of several
             if RESULT.match(text):
                 continue  # 'Thus, the net sales amount to $46,500': a worked result, its inputs elsewhere
+            if PUBLISHED.search(text[max(0, a - 16):a]) or (text[a - 1:a] == "(" and text[max(0, a - 3):a - 1].strip() in ('"', "”", "'")):
+                continue  # 'published in 1928', '"Signification, Representation, Ideology" (1985)': a title's date
+            if m.group("pct") and re.search(r"\.\d\d", text[a:b]):
+                continue  # '15.64%': the precision of one study, not a figure to learn
             answer = text[a:b].strip().rstrip(".,;:")
             span = (a, a + len(answer))
             if s.label_span and a < s.label_span[1]:
@@ -139,8 +143,38 @@ def _ranges_and_years(found: list[Candidate]) -> list[Candidate]:
                 out[-1] = Candidate("number", text[a:y], c.sentence, [(a, y)])
                 continue
         out.append(c)
-    quantities = {id(c.sentence) for c in out if not YEAR.match(c.answer)}
-    return [c for c in out if not (YEAR.match(c.answer) and id(c.sentence) in quantities)]
+    quantities = {id(c.sentence) for c in out if not _years(c.answer)}
+    out = [c for c in out if not (_years(c.answer) and id(c.sentence) in quantities)]
+    return _one_of_a_breakdown(out)
+
+
+def _years(answer: str) -> bool:
+    """'2022', '2023 and 2024', '1928-29': years and nothing else."""
+    return bool(re.fullmatch(r"(?:1[0-9]{3}|20[0-9]{2})s?(?:\s*(?:-|–|to|and)\s*\d{2,4}s?)?", answer))
+
+
+def _one_of_a_breakdown(found: list[Candidate]) -> list[Candidate]:
+    """'65 GW from solar, 15 GW from wind and 10 GW from hydro': three figures in one unit break one total
+    down, and cards for each interfere (the seventh reading called the second and third trivia); the
+    first is asked. Table cells are the same: a few a table, the rest interfere."""
+    out, units, cells = [], {}, {}
+    for c in found:
+        s = c.sentence
+        if s.role == "table":
+            cells[s.block] = cells.get(s.block, 0) + 1
+            if cells[s.block] > TABLE_CELLS:
+                continue
+        unit = c.answer.split()[-1] if " " in c.answer else re.sub(r"[\d.,\s]+", "", c.answer)
+        same = [x for x in found if x.sentence is s and (x.answer.split()[-1] if " " in x.answer else
+                                                          re.sub(r"[\d.,\s]+", "", x.answer)) == unit]
+        if len(same) >= 3 and same[0] is not c:
+            continue
+        out.append(c)
+    return out
+
+
+TABLE_CELLS = 4
+"""Most cells of one table asked: near-identical values of one column interfere (0.61, 0.57, 0.60)."""
 
 
 GLUED = re.compile(r"[⁺⁻+^$]|[-–]?\s?[A-Za-z]\b|\s?[·/]")
@@ -152,6 +186,7 @@ NUMBER_BEFORE = re.compile(r"\d[\w%.-]*\s*(?:,|,?\s*(?:and|or))\s*$")
 NUMBER_AFTER = re.compile(r"\s*(?:,|,?\s*(?:and|or))\s*(?:[$€£₹]\s?)?\d")
 """A number beside another with nothing between but a comma or 'and'/'or': a member of a set of values,
 any of which fits; a number with its own words ('65 GW from solar, 15 GW from wind') is not one."""
+PUBLISHED = re.compile(r"\b(?:published|released|printed|issued)\s+(?:in\s+)?$", re.I)
 EXAMPLE_BEFORE = re.compile(r"(?:e\.g\.|i\.e\.|such as|for example|for instance|like),?\s*(?:\(|\s)*$", re.I)
 RESULT = re.compile(r"\s*(?:thus|therefore|hence|so|this gives|we get)\b", re.I)
 ARBITRARY = re.compile(r"\d{3}[-. ]\d{3,4}(?:[-. ]\d{2,4})?\b|\d+(?:[-./]\d+){2,}")
