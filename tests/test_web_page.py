@@ -4,15 +4,12 @@ phone width without sideways scrolling; dark mode; nothing fetched from the netw
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from quizgen.exporters import html as html_exporter
 from quizgen.model import Card
-
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 
 
 def _cards() -> list[Card]:
@@ -21,25 +18,6 @@ def _cards() -> list[Card]:
                     front=f"Card {i}: the {{{{c1::{word}}}}} is &lt;here&gt;.", back="", answers=(word,))
 
     return [cloze(1, "mitochondria"), cloze(2, "nucleus"), cloze(3, "ribosome")]
-
-
-@pytest.fixture
-def browser():
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver_path = shutil.which("chromedriver")
-    if not chromium or not driver_path:
-        pytest.skip("Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,900"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Study-page exporter: cards -> one self-contained .html (no network: styles, scripts and cards inlined)
 that runs the self-test in a browser, scheduled by FSRS (web/fsrs.js, checked against the fsrs package)
-with progress in the browser's localStorage."""
+with progress in the browser's localStorage. Math is MathML made here (mathml.py), which browsers lay out
+themselves."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from importlib import resources
 
 from ..model import Card
 from . import atomic_path
+from .mathml import typeset
 
 DEFAULT_TITLE = "QuickTakes"
 
@@ -41,8 +43,9 @@ def _script_json(data: object) -> str:
 
 def write(cards: Iterable[Card], path: str, *, root: str = DEFAULT_TITLE, **_) -> int:
     """Write the page atomically; returns the number of cards. The same cards give the same bytes."""
-    records = [{"id": c.id, "kind": c.kind, "subject": c.subject, "context": c.context, "front": c.front,
-                "back": c.back, "answers": list(c.answers), "choices": list(c.choices)} for c in cards]
+    records = [{"id": c.id, "kind": c.kind, "subject": c.subject, "context": typeset(c.context),
+                "front": typeset(c.front), "back": typeset(c.back), "answers": list(c.answers),
+                "choices": list(c.choices)} for c in cards]
     key = hashlib.blake2b(root.encode(), digest_size=8).hexdigest()
     deck = {"key": key, "title": root, "cards": records}
     page = (
