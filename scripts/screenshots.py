@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
 FIRST = "the determinant"
 """The card studied first: a cloze with math in it, answered with a typo."""
-TYPED = "determinent"
+TYPED = "determnant"
 
 
 def driver():
