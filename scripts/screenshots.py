@@ -40,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs"))
     args = parser.parse_args(argv)
+    from selenium.webdriver.support.ui import WebDriverWait
+
     cards = load_cards([str(ROOT / "seeds")])
     cards.sort(key=lambda c: c.answers != (FIRST,))  # stable: the rest keep their order
     out = Path(args.out)
@@ -58,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
                     browser.execute_script("localStorage.clear()")
                     browser.refresh()
                     browser.find_element("id", "qg-answer").send_keys(TYPED + "\n")
+                    WebDriverWait(browser, 30).until(lambda d: d.find_element("id", "qg-verdict").text)
                     shot = out / f"page-{size}-{scheme}.png"
                     browser.save_screenshot(str(shot))
                     print(f"{shot.relative_to(ROOT) if shot.is_relative_to(ROOT) else shot}: "

@@ -99,3 +99,17 @@ def test_the_page_lays_out_math_at_phone_and_desktop_widths(browser, tmp_path):
         line = browser.execute_script("return parseFloat(getComputedStyle(document.getElementById('qg-front')).fontSize)")
         assert frac_h > line
         assert scroll <= inner
+
+
+def test_a_wide_formula_scrolls_by_itself_on_a_phone(browser, tmp_path):
+    wide = " + ".join(f"\\frac{{x_{{{i}}}}}{{y_{{{i}}}}}" for i in range(40))
+    card = Card(id="m2", kind="cloze", doc_key="d", key="2", subject="Maths", context="Maths",
+                front="The sum " + math(wide, display=True) + " is {{c1::long}}.", back="", answers=("long",))
+    path = tmp_path / "deck.html"
+    html_exporter.write([card], str(path), root="Math")
+    browser.set_window_size(390, 844)
+    browser.get(path.as_uri())
+    scroll, inner, inside = browser.execute_script(
+        "var m = document.querySelector('#qg-front math[display=block]');"
+        "return [document.documentElement.scrollWidth, window.innerWidth, m.scrollWidth > m.clientWidth];")
+    assert scroll <= inner and inside

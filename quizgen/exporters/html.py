@@ -48,13 +48,12 @@ def _script_json(data: object) -> str:
 
 def write(cards: Iterable[Card], path: str, *, root: str = DEFAULT_TITLE, **_) -> int:
     """Write the page atomically; returns the number of cards. The same cards give the same bytes."""
-    cards = list(cards)
     records = [{"id": c.id, "kind": c.kind, "subject": c.subject, "context": typeset(c.context),
                 "front": typeset(c.front), "back": typeset(c.back), "answers": list(c.answers),
                 "choices": list(c.choices)} for c in cards]
     key = hashlib.blake2b(root.encode(), digest_size=8).hexdigest()
     deck = {"key": key, "title": root, "cards": records}
-    lexicon = page_lexicon(text for c in cards for text in (*c.answers, *c.choices))
+    lexicon = page_lexicon()
     page = (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

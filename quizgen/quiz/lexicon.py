@@ -6,7 +6,6 @@ Word frequencies come from `wordfreq` (its data ships inside the wheel: nothing 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 
 from quizgen.text import STOPWORDS, fold, stem
@@ -55,8 +54,9 @@ def is_key_word(word: str) -> bool:
 
 @lru_cache(maxsize=16384)
 def is_real_word(word: str) -> bool:
-    """An English word with a measured frequency: a 'typo' that spells one is a different word."""
-    return _zipf(word) > 0
+    """An English word with a measured frequency: a 'typo' that spells one is a different word. A word with
+    digits never is (wordfreq reads '198t' as '000t'; numbers are checked exactly instead)."""
+    return not any(c.isdigit() for c in word) and _zipf(word) > 0
 
 
 @lru_cache(maxsize=65536)
@@ -83,72 +83,35 @@ def word_key(word: str) -> str:
     return stem(spelling(word))
 
 
-SHORT_REAL = 2
-"""Real words this short are all given to the study page: one typed in extra is within a phrase's typo
-allowance (three letters), so the page must know it is a word."""
-
-
-def page_lexicon(answers: Iterable[str]) -> dict[str, list[str]]:
+def page_lexicon() -> dict[str, object]:
     """What the study page's grader (exporters/web/grading.js) needs from wordfreq, which it cannot load:
-    the stopwords, filler and commonest words, and the real words a typed answer could plausibly be
-    instead of one of these answers' words — every real word one edit from an answer word, the words
-    that share its stem's start (contracture for contraction), its real substrings (a typed split), and
-    every real word of one or two letters. A real word further off and of another stem is unknown to the
-    page, which then takes it as a typo where the terminal says it is a different word."""
-    from bisect import bisect_left
-
-    from quizgen.text import words
-
-    vocab = _vocabulary()
-    real: set[str] = set()
-    for answer in answers:
-        for word in {_plain(w) for _, _, w in words(answer)}:
-            if len(word) < 2:
-                continue
-            real.update(w for w in _edits1(word) if w in vocab[1])
-            real.update(word[i:j] for i in range(len(word)) for j in range(i + 1, len(word) + 1)
-                        if word[i:j] in vocab[1])
-            prefix = stem(word)[:max(3, len(stem(word)) - 2)]
-            at = bisect_left(vocab[0], prefix)
-            for w in vocab[0][at:at + 400]:
-                if not w.startswith(prefix):
-                    break
-                if abs(len(w) - len(word)) <= 4:
-                    real.add(w)
-    real.update(w for w in vocab[0] if len(w) <= SHORT_REAL)
+    the stopwords, filler and commonest words, and every word is_real_word() accepts (wordfreq's English
+    entries without digits, as it spells them: folded, accents kept; a hyphenated word is real when its
+    parts are, as wordfreq reads it), sorted, each written as how many letters it shares with the one before
+    (a character, '0' + n) and the rest, the lines gzipped and base64-encoded (about 0.7 MB; the page
+    unpacks them with the browser's DecompressionStream). The same every time, so pages stay reproducible."""
     from wordfreq import top_n_list
 
     common = sorted(w for w in top_n_list("en", 1000) if _zipf(w) >= COMMON_ZIPF)
-    return {"stop": sorted(STOPWORDS), "filler": sorted(FILLER), "common": common,
-            "real": sorted(w for w in real if is_real_word(w))}
+    return {"stop": sorted(STOPWORDS), "filler": sorted(FILLER), "common": common, "real": _packed_real_words()}
 
 
 @lru_cache(maxsize=1)
-def _vocabulary() -> tuple[list[str], frozenset[str]]:
-    """wordfreq's English words (sorted, and as a set), as grading's typed words look: folded, no accents."""
+def _packed_real_words() -> str:
+    import base64
+    import gzip
+
     from wordfreq import get_frequency_dict
 
-    plain = {_plain(w) for w in get_frequency_dict("en")}
-    return sorted(w for w in plain if w and not any(c.isspace() for c in w)), frozenset(plain)
-
-
-def _plain(word: str) -> str:
-    """A word as the grader compares it: folded, accents and punctuation gone (grading.normalize's steps)."""
-    import unicodedata
-
-    if word.isascii():
-        return re.sub(r"[^\w\s+#]|_", "", word.lower())
-    decomposed = unicodedata.normalize("NFKD", fold(word))
-    out = unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
-    return re.sub(r"[^\w\s+#]|_", "", out)
-
-
-def _edits1(word: str) -> set[str]:
-    """Every string one deletion, transposition, substitution or insertion from `word` (letters a-z)."""
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    out = {a + b[1:] for a, b in splits if b}
-    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    out |= {a + c + b[1:] for a, b in splits if b for c in letters}
-    out |= {a + c + b for a, b in splits for c in letters}
-    return out
+    # every entry is at least Zipf 1 (wordfreq keeps nothing rarer) and is one token as it is spelt
+    unwanted = re.compile(r"[\d\s]")
+    real = [w for w in get_frequency_dict("en") if w and not unwanted.search(w)]
+    lines, previous = [], ""
+    for word in sorted(real):
+        shared, limit = 0, min(len(word), len(previous), 60)
+        while shared < limit and word[shared] == previous[shared]:
+            shared += 1
+        lines.append(chr(48 + shared) + word[shared:])
+        previous = word
+    packed = gzip.compress("\n".join(lines).encode("utf-8"), compresslevel=9, mtime=0)
+    return base64.b64encode(packed).decode("ascii")

@@ -5,7 +5,9 @@
   var deck = JSON.parse(document.getElementById("qg-deck").textContent);
   var KEY = "quizgen:" + deck.key, NEW_PER_DAY = 20;
   var $ = function (id) { return document.getElementById(id); };
-  var grader = GRADING(JSON.parse(document.getElementById("qg-lexicon").textContent));
+  var lexicon = JSON.parse(document.getElementById("qg-lexicon").textContent);
+  var grader = GRADING(Object.assign({}, lexicon, { real: [] }));  // until the word list is unpacked
+  var ready = GRADING.load(lexicon).then(function (g) { grader = g; });
   var saved = load();
   var queue = [], current = null, done = 0;
 
@@ -89,8 +91,9 @@
     done += 1;
     next();
   }
-  $("qg-check").addEventListener("click", check);
-  $("qg-answer").addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); check(); } });
+  function checkWhenReady() { ready.then(check); }
+  $("qg-check").addEventListener("click", checkWhenReady);
+  $("qg-answer").addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); checkWhenReady(); } });
   Array.prototype.forEach.call(document.querySelectorAll("#qg-rate button"), function (b) {
     b.addEventListener("click", function () { rate(Number(b.dataset.rating)); });
   });

@@ -1,7 +1,8 @@
 // The terminal's grading (quizgen/quiz/grading.py) for the page, function for function, so a typed
 // answer gets the same verdict in both. What Python asks wordfreq at run time comes from the lexicon the
-// exporter writes into the page (LEX: stopwords, filler, the commonest words, and the real English words
-// near the deck's answers); stems come from stem.js. tests/test_web_grading.py compares the two.
+// exporter writes into the page (LEX: stopwords, filler, the commonest words, and wordfreq's English
+// words, packed: GRADING.load unpacks them); stems come from stem.js. tests/test_web_grading.py compares
+// the two.
 var GRADING = function (LEX) {
   "use strict";
   var AGAIN = 1, HARD = 2, GOOD = 3;
@@ -9,7 +10,7 @@ var GRADING = function (LEX) {
   var EXACT = 0, NORMAL = 1, STEMMED = 2, TYPO = 3, NEAR = 4, WRONG = 5;
   var ARTICLES = { a: 1, an: 1, the: 1 };
   function set(list) { var o = Object.create(null); list.forEach(function (w) { o[w] = 1; }); return o; }
-  var STOP = set(LEX.stop), FILLER = set(LEX.filler), COMMON = set(LEX.common), REAL = set(LEX.real);
+  var STOP = set(LEX.stop), FILLER = set(LEX.filler), COMMON = set(LEX.common), REAL = new Set(LEX.real);
   var SPLIT = /\s*[;|\n]\s*/, NON_WORD = /[^\p{L}\p{N}\s+#]|_/gu;
   var WORD = /(?:[\p{L}\p{N}]|[⁺⁻])+(?:[-'’](?:[\p{L}\p{N}]|[⁺⁻])+)*/gu;
 
@@ -45,7 +46,14 @@ var GRADING = function (LEX) {
     return w;
   }
   function wordKey(word) { return STEM.stem(spelling(word)); }
-  function isRealWord(word) { return REAL[word] === 1; }
+  // lexicon.is_real_word: no digits; a hyphenated word is real when its parts are (wordfreq splits it)
+  function isRealWord(word) {
+    if (/\p{Nd}/u.test(word)) return false;
+    word = word.replace(/\u2019/g, "'");
+    if (REAL.has(word)) return true;
+    var parts = word.split("-");
+    return parts.length > 1 && parts.every(function (p) { return p && REAL.has(p); });
+  }
   function isContent(word) { var w = STEM.fold(word); return len(w) > 1 && !STOP[w]; }
   function isKeyWord(word) {
     var w = STEM.fold(word);
@@ -370,5 +378,25 @@ var GRADING = function (LEX) {
   }
   return { grade: grade, gradeChoice: gradeChoice, needsRecall: needsRecall, normalize: normalize,
     distance: distance, AGAIN: AGAIN, HARD: HARD, GOOD: GOOD };
+};
+// The grader with the page's lexicon, once its packed word list is unpacked (lexicon.page_lexicon packs
+// it: gzip, base64, each word as the count of letters shared with the one before, '0' + n, then the rest).
+GRADING.load = function (lex) {
+  "use strict";
+  function words(text) {
+    var out = [], previous = "";
+    text.split("\n").forEach(function (line) {
+      var word = previous.slice(0, line.charCodeAt(0) - 48) + line.slice(1);
+      out.push(word); previous = word;
+    });
+    return out;
+  }
+  return Promise.resolve().then(function () {
+    var bytes = Uint8Array.from(atob(lex.real), function (c) { return c.charCodeAt(0); });
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text();
+  }).then(words, function () { return []; }).then(function (real) {
+    return GRADING(Object.assign({}, lex, { real: real }));
+  });
 };
 if (typeof module !== "undefined") module.exports = GRADING;
