@@ -7,6 +7,7 @@ the same name (the `anki_import` fixture also closes every collection it opened)
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -112,3 +113,25 @@ def _anki_import_fixture():
             col.close()
         except Exception:  # already closed by the test
             pass
+
+
+@pytest.fixture
+def browser():
+    """A headless Chromium driven by selenium (skipped where Chromium or chromedriver is missing)."""
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    if not chromium or not driver_path:
+        pytest.skip("Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,900",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()

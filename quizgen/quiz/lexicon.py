@@ -54,8 +54,9 @@ def is_key_word(word: str) -> bool:
 
 @lru_cache(maxsize=16384)
 def is_real_word(word: str) -> bool:
-    """An English word with a measured frequency: a 'typo' that spells one is a different word."""
-    return _zipf(word) > 0
+    """An English word with a measured frequency: a 'typo' that spells one is a different word. A word with
+    digits never is (wordfreq reads '198t' as '000t'; numbers are checked exactly instead)."""
+    return not any(c.isdigit() for c in word) and _zipf(word) > 0
 
 
 @lru_cache(maxsize=65536)
@@ -80,3 +81,37 @@ def spelling(word: str) -> str:
 def word_key(word: str) -> str:
     """What two words must share to be the same answer word: one spelling, then one stem."""
     return stem(spelling(word))
+
+
+def page_lexicon() -> dict[str, object]:
+    """What the study page's grader (exporters/web/grading.js) needs from wordfreq, which it cannot load:
+    the stopwords, filler and commonest words, and every word is_real_word() accepts (wordfreq's English
+    entries without digits, as it spells them: folded, accents kept; a hyphenated word is real when its
+    parts are, as wordfreq reads it), sorted, each written as how many letters it shares with the one before
+    (a character, '0' + n) and the rest, the lines gzipped and base64-encoded (about 0.7 MB; the page
+    unpacks them with the browser's DecompressionStream). The same every time, so pages stay reproducible."""
+    from wordfreq import top_n_list
+
+    common = sorted(w for w in top_n_list("en", 1000) if _zipf(w) >= COMMON_ZIPF)
+    return {"stop": sorted(STOPWORDS), "filler": sorted(FILLER), "common": common, "real": _packed_real_words()}
+
+
+@lru_cache(maxsize=1)
+def _packed_real_words() -> str:
+    import base64
+    import gzip
+
+    from wordfreq import get_frequency_dict
+
+    # every entry is at least Zipf 1 (wordfreq keeps nothing rarer) and is one token as it is spelt
+    unwanted = re.compile(r"[\d\s]")
+    real = [w for w in get_frequency_dict("en") if w and not unwanted.search(w)]
+    lines, previous = [], ""
+    for word in sorted(real):
+        shared, limit = 0, min(len(word), len(previous), 60)
+        while shared < limit and word[shared] == previous[shared]:
+            shared += 1
+        lines.append(chr(48 + shared) + word[shared:])
+        previous = word
+    packed = gzip.compress("\n".join(lines).encode("utf-8"), compresslevel=9, mtime=0)
+    return base64.b64encode(packed).decode("ascii")

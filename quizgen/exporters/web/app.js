@@ -5,6 +5,9 @@
   var deck = JSON.parse(document.getElementById("qg-deck").textContent);
   var KEY = "quizgen:" + deck.key, NEW_PER_DAY = 20;
   var $ = function (id) { return document.getElementById(id); };
+  var lexicon = JSON.parse(document.getElementById("qg-lexicon").textContent);
+  var grader = GRADING(Object.assign({}, lexicon, { real: [] }));  // until the word list is unpacked
+  var ready = GRADING.load(lexicon).then(function (g) { grader = g; });
   var saved = load();
   var queue = [], current = null, done = 0;
 
@@ -30,10 +33,6 @@
       return reveal ? '<b class="qg-cloze">' + text + "</b>" : '<span class="qg-blank">[' + (hint || "...") + "]</span>";
     });
   }
-  function norm(s) {
-    return s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^\w\s+#]|_/g, " ")
-      .split(/\s+/).filter(Boolean).filter(function (w, i) { return !(i === 0 && /^(a|an|the)$/.test(w)); }).join(" ");
-  }
   function plain(html) { var d = document.createElement("div"); d.innerHTML = html; return d.textContent; }
   function counter() {
     $("qg-count").textContent = done + " done, " + queue.length + " left today" + (current ? " (this one included)" : "");
@@ -42,6 +41,7 @@
     plan();
     current = queue[0] || null;
     $("qg-verdict").textContent = ""; $("qg-back").innerHTML = ""; $("qg-answer").value = "";
+    $("qg-diff").textContent = ""; $("qg-diff").hidden = true;
     $("qg-rate").hidden = true; $("qg-check").hidden = false;
     if (!current) {
       $("qg-card").hidden = true; $("qg-empty").hidden = false; counter(); return;
@@ -49,24 +49,31 @@
     $("qg-card").hidden = false; $("qg-empty").hidden = true;
     $("qg-context").innerHTML = cloze(current.context, false);
     $("qg-front").innerHTML = current.kind === "qa" || !current.answers.length ? current.front : cloze(current.front, false);
-    $("qg-answer").hidden = current.kind === "qa" || !current.answers.length;
+    $("qg-answer").hidden = !current.answers.length;
+    $("qg-answer").placeholder = current.kind === "mcq" && current.choices.length ? "Number or text (Enter to check)"
+      : current.kind === "qa" || grader.needsRecall(current.answers) ? "Optional: type it to compare (Enter)"
+      : current.answers.length > 1 ? current.answers.length + " answers, separated by ; (Enter to check)"
+      : "Your answer (Enter to check)";
     counter();
     if (!$("qg-answer").hidden) $("qg-answer").focus();
   }
-  function check() {
-    var typed = $("qg-answer").value, suggested = 3, verdict = "";
-    if (!$("qg-answer").hidden && current.answers.length) {
-      var want = current.answers.map(norm), got = typed.split(/\s*[;|]\s*/).map(norm).filter(Boolean);
-      var right = want.every(function (w) { return got.indexOf(w) >= 0; });
-      if (current.kind === "mcq" && /^\d+$/.test(typed.trim())) {
-        right = norm(current.choices[parseInt(typed, 10) - 1] || "") === want[0];
-      }
-      suggested = right ? 3 : 1;
-      verdict = (right ? "Correct." : typed.trim() ? "Not quite." : "Revealed.") +
-        (right ? "" : " Expected: " + current.answers.join("; "));
-      $("qg-verdict").className = right ? "qg-right" : "qg-wrong";
+  // What the terminal asks for and how it grades it (quizgen/quiz/session.py's _answer), with its grader.
+  function verdictOf(typed) {
+    var c = current;
+    if (c.kind === "mcq" && c.choices.length) return grader.gradeChoice(typed, c.choices, c.answers);
+    if (c.kind === "qa" || !c.answers.length || grader.needsRecall(c.answers)) {
+      return typed.trim() && c.answers.length ? grader.grade(typed, c.answers) : null;
     }
-    $("qg-verdict").textContent = verdict;
+    return grader.grade(typed, c.answers, c.kind === "sequence");
+  }
+  function check() {
+    var typed = $("qg-answer").hidden ? "" : $("qg-answer").value, suggested = 3;
+    var v = verdictOf(typed);
+    $("qg-verdict").textContent = v ? v.explanation : "";
+    $("qg-verdict").className = !v ? "" : v.correct ? "qg-right" : v.near ? "qg-near" : "qg-wrong";
+    $("qg-diff").textContent = v ? v.diff : "";
+    $("qg-diff").hidden = !(v && v.diff);
+    if (v) suggested = v.suggested;
     if (current.kind !== "qa" && current.answers.length) $("qg-front").innerHTML = cloze(current.front, true);
     var back = current.back && plain(current.back).trim() !== plain(cloze(current.front, true)).trim() ? current.back : "";
     $("qg-back").innerHTML = back;
@@ -84,8 +91,9 @@
     done += 1;
     next();
   }
-  $("qg-check").addEventListener("click", check);
-  $("qg-answer").addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); check(); } });
+  function checkWhenReady() { ready.then(check); }
+  $("qg-check").addEventListener("click", checkWhenReady);
+  $("qg-answer").addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); checkWhenReady(); } });
   Array.prototype.forEach.call(document.querySelectorAll("#qg-rate button"), function (b) {
     b.addEventListener("click", function () { rate(Number(b.dataset.rating)); });
   });
