@@ -645,8 +645,8 @@ HOSTILE = {
             "Lead with {{c1::secret}} and {{c2::other::hint}} and {{Front}} and {{/Back}} and :: and }} "
             "and {{ alone and [sound:evil.mp3] and [latex]\\\\write18{ls}[/latex] and [$]x[/$].\\n\\n"
             "1. **{{c3::Term}}**: step one shows {{Text}} literally on the front of a card.\\n"
-            "2. **Double::Colon**: step two has a double colon inside its own label.\\n"
-            "3. **Closing }}**: step three closes what a template opened before.\\n\\n"
+            "2. **Double::Colon**: step two has two marks inside its own label.\\n"
+            "3. **Closing }}**: step three ends what a template opened before.\\n\\n"
             "In summary, math $a}}b$ and $x^{{2}}$ stays math."
         ),
         seo={"page_keywords": "{{c5::kw}}, {{Back Extra}}, double colon"},

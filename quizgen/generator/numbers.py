@@ -24,7 +24,7 @@ DATE = re.compile(rf"\b{_MONTH}(?:\s+\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?,?)?\s+(
 NUMBER = re.compile(
     rf"(?<![\w.$\\\-–/^])(?:{_Q})?(?:"
     rf"(?P<decade>(?:1[0-9]{{2}}0|20[0-9]0)s(?:\s*(?:-|–|to|and)\s*(?:the\s+)?(?:1[0-9]{{2}}0|20[0-9]0)s)?)\b|"
-    rf"(?P<cur>{_CURRENCY})?(?P<num>{_N})(?:\s*(?:-|–|to|and)\s*{_N})?(?:\s*(?P<pct>%)|(?P<ord>st|nd|rd|th)\b(?:\s+(?:and|to|-|–)\s+{_N}(?:st|nd|rd|th))?"
+    rf"(?P<cur>{_CURRENCY})?(?P<num>[-−]?{_N})(?:\s*(?:-|–|to|and)\s*{_N})?(?:\s*(?P<pct>%)|(?P<ord>st|nd|rd|th)\b(?:\s+(?:and|to|-|–)\s+{_N}(?:st|nd|rd|th))?"
     rf"\s+(?:centur(?:y|ies)|millenni\w+)|-?\s*(?P<unit>°[CFK]?|[^\W\d_][\w²³⁺⁻/·−]*(?:\s+(?:crore|lakh|million|billion|trillion))?))?"
     rf"|(?P<word>{_W})(?:\s+(?:to|and|or)\s+{_W})?[\s-]+(?P<wunit>{_UNIT_WORDS})\b)",
     re.I)

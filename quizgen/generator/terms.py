@@ -27,8 +27,8 @@ def candidates(ctx: Context) -> list[Candidate]:
             if s.label_span and span[0] < s.label_span[1]:
                 continue  # the item's own label
             key = fold(term)
-            if key in seen or is_trivial(term) or word_count(term) > MAX_ANSWER or commonness(term) >= GENERIC:
+            if key in seen or is_trivial(term) or word_count(term) > MAX_ANSWER:
                 continue
             seen.add(key)
-            out.append(Candidate("term", term, s, [span]))
+            out.append(Candidate("term", term, s, [span], data={"generic": commonness(term) >= GENERIC}))
     return out
