@@ -79,7 +79,7 @@ _SPACED_MATH = re.compile(r"\$(?<![^\s(\[]\$)[ \t]+([^$\n]*?[^$\s])[ \t]+\$(?![$
 
 def read_file(path: str, max_size: int = MAX_SIZE) -> Document:
     """Read and parse one QuickTakes file; every problem becomes a ParseError naming the file."""
-    return parse(_read(path, max_size), path)
+    return parse(read_bytes(path, max_size), path)
 
 
 def read_documents(path: str, max_size: int = MAX_SIZE, *, fmt: str = "auto", name: str = "",
@@ -87,11 +87,11 @@ def read_documents(path: str, max_size: int = MAX_SIZE, *, fmt: str = "auto", na
     """Read one file of either format: a QuickTakes document, or every document of a Markdown note.
     `name` is the path the note is keyed by (relative to the folder given; its file name by default) and
     `resolve` packs its local images (see parse_documents)."""
-    return parse_documents(_read(path, max_size), path, fmt=fmt, name=name, resolve=resolve)
+    return parse_documents(read_bytes(path, max_size), path, fmt=fmt, name=name, resolve=resolve)
 
 
-def _read(path: str, max_size: int) -> bytes:
-    """The file's bytes, within the size limit."""
+def read_bytes(path: str, max_size: int = MAX_SIZE) -> bytes:
+    """The file's bytes, within the size limit (ParseError naming the file otherwise)."""
     try:
         size = os.path.getsize(path)
         if size > max_size:
