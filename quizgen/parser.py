@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 import pyromark
 import yaml
 
+from .defaults import FORMATS, MAX_SIZE  # noqa: F401  (defined there for the command line)
 from .errors import ParseError
 from .model import Block, Document, Inline, Section, Step
 from .text import fold
@@ -44,8 +45,6 @@ def _int_or_text(loader: yaml.BaseLoader, node: yaml.ScalarNode):
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _int_or_text)
 
-MAX_SIZE = 1_000_000
-"""Default size limit in bytes: real documents are 3-15 kB, so 1 MB is far past any of them."""
 
 _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_MATH
 _NOTE_OPTIONS = _OPTIONS | pyromark.Options.ENABLE_WIKILINKS
@@ -111,8 +110,6 @@ def parse(data: bytes, path: str = "<document>") -> Document:
     return _document(_front_matter(text, path), path)
 
 
-FORMATS = ("auto", "quicktakes", "markdown")
-"""What --format accepts: auto tells the two apart per file."""
 
 
 def parse_documents(data: bytes, path: str = "<document>", *, fmt: str = "auto", name: str = "",

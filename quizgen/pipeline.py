@@ -31,12 +31,11 @@ from . import media as media_files
 from .generator import DEFAULT_BASE_URL, Options, card_id, plan
 from .media import Images
 from .model import CARD_KINDS, DEFAULT_KINDS, Card, Document
+from .defaults import DECK_FROM  # noqa: F401  (what --deck-from accepts)
 from .parser import FORMATS, MAX_SIZE, parse_documents, read_bytes
 from .render import inlines_html
 
 SUFFIXES = (".md", ".txt")
-DECK_FROM = ("subject", "folder", "none")
-"""What --deck-from accepts: a document's subject (or a note's `deck`), its subfolder, or the root deck only."""
 """What a document's file name ends with (case-insensitive)."""
 
 PARALLEL_FROM = 64

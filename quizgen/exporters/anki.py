@@ -28,6 +28,7 @@ from urllib.request import pathname2url
 
 from ..errors import OutputError, QuizgenError
 from ..model import Card
+from ..defaults import DEFAULT_DECK  # noqa: F401  (the root deck: decks are <root>::<Subject>)
 from ..text import content_stems
 from . import atomic_path, scratch_path
 from .archive import write_zip
@@ -48,8 +49,6 @@ FORMAT_EPOCH = 1796083200
 document tags, the Choice and Overlap note types and the new-card order came then, and an import only
 replaces notes and note types newer than its own)."""
 
-DEFAULT_DECK = "QuickTakes"
-"""The root deck: decks are <root>::<Subject>."""
 
 CSS = """\
 .card { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
