@@ -27,12 +27,12 @@ from pathlib import Path
 FILE_NAME = "cards.sqlite"
 """The cache file in the cache folder."""
 
-LAYOUT = 0x51470001
-"""PRAGMA user_version of a quizgen cache of this layout ('QG', layout 1): anything else is rebuilt."""
+LAYOUT = 0x51470002
+"""PRAGMA user_version of a quizgen cache of this layout ('QG', layout 2): anything else is rebuilt."""
 
-_COLUMNS = ("key", "digest", "images", "crc", "result")
+_COLUMNS = ("key", "digest", "images", "crc", "code", "result")
 _CREATE = ("CREATE TABLE entries (key BLOB PRIMARY KEY, digest BLOB NOT NULL, images TEXT NOT NULL, "
-           "crc INTEGER NOT NULL, result BLOB NOT NULL) WITHOUT ROWID")
+           "crc INTEGER NOT NULL, code BLOB NOT NULL, result BLOB NOT NULL) WITHOUT ROWID")
 
 COMMIT_EVERY = 500
 """Rows written per transaction: a build interrupted keeps most of what it made, and another build
@@ -136,6 +136,7 @@ class Store:
         self.file = file
         self.pending = 0
         self.broken = False
+        self.pruned = False
 
     def get(self, key: bytes, data_digest: bytes) -> tuple[str, int] | None:
         """(images, crc) of the row for `key` when it was made from these bytes, else None."""
@@ -167,8 +168,11 @@ class Store:
         if self.broken:
             return
         try:
-            self.conn.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)",
-                              (key, data_digest, images, zlib.crc32(blob), blob))
+            if not self.pruned:  # rows another quizgen made are of no use to this one: the cache stays bounded
+                self.conn.execute("DELETE FROM entries WHERE code != ?", (code_digest(),))
+                self.pruned = True
+            self.conn.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)",
+                              (key, data_digest, images, zlib.crc32(blob), code_digest(), blob))
             self.pending += 1
             if self.pending >= COMMIT_EVERY:
                 self.conn.commit()

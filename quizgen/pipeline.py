@@ -396,7 +396,9 @@ def _cached_results(files: Sequence[Source], options: BuildOptions, report: Repo
             hits.append(found)
             if found is None:
                 misses.append(source)
-        made = _results(misses, options, raw=True)
+        # the files to make go to the workers now, and are made there while the cached ones stream out
+        made = _results(misses, options, raw=True, of=len(files), primed=True)
+        next(made)
         for source, key, found in zip(files, keys, hits):
             done = None
             if found is not None:
@@ -453,8 +455,12 @@ def _images_hold(source: Source, recorded: str) -> bool:
     return cache.images_json(images.resolved(), images.warnings, images.media) == recorded
 
 
-def _results(files: Sequence[Source], options: BuildOptions, raw: bool = False) -> Iterator[_Done | bytes]:
-    """Results in file order, from worker processes when the input is large enough to pay for them.
+def _results(files: Sequence[Source], options: BuildOptions, raw: bool = False, of: int = 0,
+             primed: bool = False) -> Iterator[_Done | bytes]:
+    """Results in file order, from worker processes when the input (`of` files, when these are the
+    part of a larger input the cache could not answer) is large enough to pay for them. `primed`: the
+    first item is None, yielded once the workers have started, so that they work while the caller
+    does something else.
 
     Files go out in chunks, dealt round-robin to the workers; each worker sends its chunks' results
     back in order on a pipe of its own, so reading chunk n from worker n % jobs keeps file order. A
@@ -463,7 +469,9 @@ def _results(files: Sequence[Source], options: BuildOptions, raw: bool = False) 
     shutdown when interrupted, and a build must never hang.
     """
     jobs = options.jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(files) < PARALLEL_FROM:
+    if jobs <= 1 or max(len(files), of) < PARALLEL_FROM or not files:
+        if primed:
+            yield None
         for path in files:
             yield cache.dumps(_process(path, options)) if raw else _process(path, options)
         return
@@ -482,6 +490,8 @@ def _results(files: Sequence[Source], options: BuildOptions, raw: bool = False) 
                 send.close()
                 pipes.append(receive)
                 workers.append(worker)
+        if primed:
+            yield None
         for n in range(len(chunks)):
             try:
                 batch = pipes[n % jobs].recv()

@@ -237,3 +237,11 @@ def test_the_key_changes_with_the_code(monkeypatch):
     assert key != cache.entry_key("settings", "b/a.md", "b", "a.md")
     monkeypatch.setattr(cache, "code_digest", lambda: b"\0" * 16)
     assert key != cache.entry_key("settings", "a.md", ".", "a.md")
+
+
+def test_rows_another_quizgen_made_are_dropped_when_this_one_writes(seeds, tmp_path, monkeypatch):
+    files = len(quizgen.pipeline.find_files([seeds])[0])
+    build(seeds, tmp_path / "a.json")
+    monkeypatch.setattr(cache, "code_digest", lambda: b"\1" * 16)  # as after an upgrade
+    assert build(seeds, tmp_path / "b.json").cached == 0
+    assert rows() == files
