@@ -38,6 +38,9 @@ COMMIT_EVERY = 500
 """Rows written per transaction: a build interrupted keeps most of what it made, and another build
 writing the same cache waits for a short transaction only."""
 
+MMAP = 1 << 30
+"""Bytes of the cache file SQLite may read through a memory map (it maps no more than the file holds)."""
+
 LIBRARIES = ("PyYAML", "pyromark", "PyStemmer", "nltk", "wordfreq")
 """Libraries whose version can change what a file makes."""
 
@@ -101,8 +104,8 @@ def code_digest() -> bytes:
 
 def entry_key(settings: str, path: str, root: str, name: str) -> bytes:
     """A row's key: the code, the build settings that shape a file's result, and where the file is
-    (its path is in its warnings, its name keys a note, its root bounds its images)."""
-    text = "\0".join((settings, path, os.path.abspath(root), name))
+    (its path is in its warnings, its name keys a note, its root, made absolute, bounds its images)."""
+    text = "\0".join((settings, path, root, name))
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20, key=code_digest()).digest()
 
 
@@ -143,6 +146,7 @@ class Store:
         if self.broken:
             return None
         try:
+            self._reading()
             row = self.conn.execute("SELECT digest, images, crc FROM entries WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error as e:
             self._failed(e)
@@ -156,6 +160,7 @@ class Store:
         if self.broken:
             return None
         try:
+            self._reading()
             row = self.conn.execute("SELECT result FROM entries WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error as e:
             self._failed(e)
@@ -179,6 +184,12 @@ class Store:
                 self.pending = 0
         except sqlite3.Error as e:
             self._failed(e)
+
+    def _reading(self) -> None:
+        """Look-ups share one transaction: each on its own would take and drop SQLite's locks, which
+        cost more than the look-up itself (a third of a rebuild of 5,000 unchanged files)."""
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN")
 
     def close(self) -> None:
         try:
@@ -221,6 +232,7 @@ def open_store() -> Store | None:
             return None
         try:
             if _usable(conn):
+                conn.execute(f"PRAGMA mmap_size = {MMAP}")  # a rebuild looks up every file: no read() each
                 return Store(conn, file)
         except sqlite3.Error:
             pass

@@ -381,8 +381,12 @@ def _cached_results(files: Sequence[Source], options: BuildOptions, report: Repo
     try:
         settings = _settings(options)
         keys, hits, misses = [], [], []
+        roots: dict[str, str] = {}
         for source in files:
-            key = cache.entry_key(settings, *source)
+            path, root, name = source
+            if root not in roots:
+                roots[root] = os.path.abspath(root)
+            key = cache.entry_key(settings, path, roots[root], name)
             keys.append(key)
             found = None
             try:
@@ -469,7 +473,13 @@ def _results(files: Sequence[Source], options: BuildOptions, raw: bool = False, 
     shutdown when interrupted, and a build must never hang.
     """
     jobs = options.jobs or os.cpu_count() or 1
-    if jobs <= 1 or max(len(files), of) < PARALLEL_FROM or not files:
+    if jobs <= 1 or max(len(files), of) < PARALLEL_FROM:
+        jobs = 0
+    elif len(files) < of:
+        # the rest come from the cache, on the main process: one worker for every PARALLEL_FROM files
+        # to make, as each worker pays about a second of imports before its first card
+        jobs = min(jobs, max(1, len(files) // PARALLEL_FROM))
+    if not jobs or not files:
         if primed:
             yield None
         for path in files:

@@ -231,12 +231,12 @@ def test_options_that_shape_cards_have_entries_of_their_own(seeds, tmp_path):
 
 
 def test_the_key_changes_with_the_code(monkeypatch):
-    key = cache.entry_key("settings", "a.md", ".", "a.md")
-    assert key == cache.entry_key("settings", "a.md", ".", "a.md")
-    assert key != cache.entry_key("other settings", "a.md", ".", "a.md")
-    assert key != cache.entry_key("settings", "b/a.md", "b", "a.md")
+    key = cache.entry_key("settings", "a.md", "/notes", "a.md")
+    assert key == cache.entry_key("settings", "a.md", "/notes", "a.md")
+    assert key != cache.entry_key("other settings", "a.md", "/notes", "a.md")
+    assert key != cache.entry_key("settings", "b/a.md", "/notes/b", "a.md")
     monkeypatch.setattr(cache, "code_digest", lambda: b"\0" * 16)
-    assert key != cache.entry_key("settings", "a.md", ".", "a.md")
+    assert key != cache.entry_key("settings", "a.md", "/notes", "a.md")
 
 
 def test_rows_another_quizgen_made_are_dropped_when_this_one_writes(seeds, tmp_path, monkeypatch):
