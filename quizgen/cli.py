@@ -6,17 +6,17 @@ import os
 import re
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from . import __version__, pipeline
+from . import __version__
+from .defaults import CARD_KINDS, DECK_FROM, DEFAULT_BASE_URL, DEFAULT_DECK, DEFAULT_KINDS, FORMATS, MAX_SIZE
 from .errors import OutputError, QuizgenError
 from .exporters import format_for
-from .exporters.anki import DEFAULT_DECK
-from .exporters.json import schema_text
-from .generator import DEFAULT_BASE_URL
-from .model import CARD_KINDS, DEFAULT_KINDS
-from .parser import FORMATS, MAX_SIZE
+
+if TYPE_CHECKING:
+    from . import pipeline
 
 PROGRESS_FROM = 500
 """Show a progress bar (on a terminal) from this many files: smaller builds take under a second."""
@@ -69,6 +69,8 @@ def _common(f):
                           f"[default: {','.join(DEFAULT_KINDS)}].")(f)
     f = click.option("--strict", is_flag=True, help="Any skipped input fails the build; nothing is written.")(f)
     f = click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")(f)
+    f = click.option("--no-cache", is_flag=True, help="Make every file's cards afresh, neither using nor "
+                     "filling the cache of unchanged files' cards (`quizgen cache path`).")(f)
     f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
                      help="Input format: auto tells QuickTakes documents (front matter with question and "
                           "answer) from Markdown notes (any other .md) per file.")(f)
@@ -131,17 +133,20 @@ def cli():
 @click.option("--orphans", metavar="FILE", callback=_orphans,
               help="Write the Anki search for the notes of documents gone since the last build to FILE "
                    "(.apkg, .txt and .tsv outputs).")
-@click.option("--deck-from", type=click.Choice(pipeline.DECK_FROM), default="subject", show_default=True,
+@click.option("--deck-from", type=click.Choice(DECK_FROM), default="subject", show_default=True,
               help="Subdecks: by subject (a note's deck or subject field), by input subfolder, or none.")
 @_common
-def build(paths, output, deck, orphans, deck_from, kinds, base_url, max_size, jobs, strict, quiet, fmt):
+def build(paths, output, deck, orphans, deck_from, kinds, base_url, max_size, jobs, strict, quiet, fmt, no_cache):
     """Build a deck from documents and Markdown notes (folders are read recursively)."""
+    from . import pipeline
+
+    pipeline.collect_less()
     if orphans and format_for(output) not in pipeline.PREVIOUS:
         raise click.UsageError("--orphans needs an .apkg, .txt or .tsv output (the formats whose notes carry "
                                "their document's tag)")
     options = pipeline.BuildOptions(kinds=kinds, deck=deck.strip() or DEFAULT_DECK, base_url=base_url,
                                     max_size=max_size, jobs=jobs, strict=strict, orphans=orphans or "",
-                                    fmt=fmt, deck_from=deck_from)
+                                    fmt=fmt, deck_from=deck_from, cache=not no_cache)
     update, close = _progress(quiet)
     try:
         try:
@@ -167,10 +172,13 @@ def build(paths, output, deck, orphans, deck_from, kinds, base_url, max_size, jo
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--report", "show_report", is_flag=True, help="Print card-quality figures for the whole input.")
 @_common
-def check(paths, show_report, kinds, base_url, max_size, jobs, strict, quiet, fmt):
+def check(paths, show_report, kinds, base_url, max_size, jobs, strict, quiet, fmt, no_cache):
     """Parse and generate without writing: problems, warnings and (with --report) quality figures."""
+    from . import pipeline
+
+    pipeline.collect_less()
     options = pipeline.BuildOptions(kinds=kinds, base_url=base_url, max_size=max_size, jobs=jobs,
-                                    quality=show_report, fmt=fmt)
+                                    quality=show_report, fmt=fmt, cache=not no_cache)
     try:
         report = pipeline.check(paths, options)
     except QuizgenError as e:
@@ -187,7 +195,34 @@ def check(paths, show_report, kinds, base_url, max_size, jobs, strict, quiet, fm
 @cli.command()
 def schema():
     """Print the JSON Schema of the .json deck format."""
+    from .exporters.json import schema_text
+
     click.echo(schema_text(), nl=False)
+
+
+@cli.group("cache")
+def cache_group():
+    """Where each unchanged file's cards are kept between builds, and how to empty it."""
+
+
+@cache_group.command("path")
+def cache_path():
+    """Print the cache file's path."""
+    from . import cache
+
+    click.echo(str(cache.path()))
+
+
+@cache_group.command("clear")
+def cache_clear():
+    """Remove the cache file (the next build makes every card afresh)."""
+    from . import cache
+
+    try:
+        freed = cache.clear()
+    except OSError as e:
+        raise click.ClickException(f"{cache.path()}: cannot remove: {e.strerror or e}") from None
+    click.echo(f"removed {cache.path()} ({freed:,} bytes)" if freed else f"nothing to remove at {cache.path()}")
 
 
 def _add_quiz_commands() -> None:
@@ -212,7 +247,6 @@ def main() -> None:
     Exit status: the command's own (0, 1), 2 for usage errors, 130 when interrupted (143 on SIGTERM),
     70 for a bug of ours."""
     signal.signal(signal.SIGTERM, _on_sigterm)
-    pipeline.collect_less()  # build workers do the same for themselves
     try:
         code = cli.main(prog_name="quizgen", standalone_mode=False)
     except click.ClickException as e:

@@ -62,6 +62,10 @@ class Images:
             self._seen[src] = self._resolve(src)
         return self._seen[src]
 
+    def resolved(self) -> list[tuple[str, tuple[str, str]]]:
+        """Every image path asked for, in the order first asked, with what it resolved to."""
+        return list(self._seen.items())
+
     def _warn(self, src: str, problem: str) -> tuple[str, str]:
         self.warnings.append(f"{self.note_path}: image {src} {problem}; it is shown as its alt text")
         return "", ""

@@ -5,11 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-CARD_KINDS = ("qa", "cloze", "sequence", "mcq")
-"""Every card kind. What each asks is in the README; what fact it comes from is in `Card.extra['fact']`."""
-
-DEFAULT_KINDS = ("qa", "cloze", "sequence")
-"""What `quizgen build` makes unless `--cards` says otherwise (mcq is for JSON and the self-test)."""
+from .defaults import CARD_KINDS, DEFAULT_KINDS  # noqa: F401  (where they have always been found)
 
 
 @dataclass(slots=True)

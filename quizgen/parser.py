@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 import pyromark
 import yaml
 
+from .defaults import FORMATS, MAX_SIZE  # noqa: F401  (defined there for the command line)
 from .errors import ParseError
 from .model import Block, Document, Inline, Section, Step
 from .text import fold
@@ -44,8 +45,6 @@ def _int_or_text(loader: yaml.BaseLoader, node: yaml.ScalarNode):
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _int_or_text)
 
-MAX_SIZE = 1_000_000
-"""Default size limit in bytes: real documents are 3-15 kB, so 1 MB is far past any of them."""
 
 _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_MATH
 _NOTE_OPTIONS = _OPTIONS | pyromark.Options.ENABLE_WIKILINKS
@@ -79,7 +78,7 @@ _SPACED_MATH = re.compile(r"\$(?<![^\s(\[]\$)[ \t]+([^$\n]*?[^$\s])[ \t]+\$(?![$
 
 def read_file(path: str, max_size: int = MAX_SIZE) -> Document:
     """Read and parse one QuickTakes file; every problem becomes a ParseError naming the file."""
-    return parse(_read(path, max_size), path)
+    return parse(read_bytes(path, max_size), path)
 
 
 def read_documents(path: str, max_size: int = MAX_SIZE, *, fmt: str = "auto", name: str = "",
@@ -87,11 +86,11 @@ def read_documents(path: str, max_size: int = MAX_SIZE, *, fmt: str = "auto", na
     """Read one file of either format: a QuickTakes document, or every document of a Markdown note.
     `name` is the path the note is keyed by (relative to the folder given; its file name by default) and
     `resolve` packs its local images (see parse_documents)."""
-    return parse_documents(_read(path, max_size), path, fmt=fmt, name=name, resolve=resolve)
+    return parse_documents(read_bytes(path, max_size), path, fmt=fmt, name=name, resolve=resolve)
 
 
-def _read(path: str, max_size: int) -> bytes:
-    """The file's bytes, within the size limit."""
+def read_bytes(path: str, max_size: int = MAX_SIZE) -> bytes:
+    """The file's bytes, within the size limit (ParseError naming the file otherwise)."""
     try:
         size = os.path.getsize(path)
         if size > max_size:
@@ -111,8 +110,6 @@ def parse(data: bytes, path: str = "<document>") -> Document:
     return _document(_front_matter(text, path), path)
 
 
-FORMATS = ("auto", "quicktakes", "markdown")
-"""What --format accepts: auto tells the two apart per file."""
 
 
 def parse_documents(data: bytes, path: str = "<document>", *, fmt: str = "auto", name: str = "",

@@ -10,7 +10,9 @@ import ctypes
 import gc
 import hashlib
 import multiprocessing
+import json
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -20,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from . import quality, signals
+from . import cache, quality, signals
 from .errors import OutputError, ParseError, QuizgenError
 from .exporters import anki, atomic_path, format_for, notes, text
 from .exporters import html as html_exporter
@@ -29,12 +31,11 @@ from . import media as media_files
 from .generator import DEFAULT_BASE_URL, Options, card_id, plan
 from .media import Images
 from .model import CARD_KINDS, DEFAULT_KINDS, Card, Document
-from .parser import FORMATS, MAX_SIZE, read_documents
+from .defaults import DECK_FROM  # noqa: F401  (what --deck-from accepts)
+from .parser import FORMATS, MAX_SIZE, parse_documents, read_bytes
 from .render import inlines_html
 
 SUFFIXES = (".md", ".txt")
-DECK_FROM = ("subject", "folder", "none")
-"""What --deck-from accepts: a document's subject (or a note's `deck`), its subfolder, or the root deck only."""
 """What a document's file name ends with (case-insensitive)."""
 
 PARALLEL_FROM = 64
@@ -73,6 +74,8 @@ class BuildOptions:
     """input format: auto (per file), quicktakes or markdown (parser.FORMATS)"""
     deck_from: str = "subject"
     """how cards are filed into decks below the root (DECK_FROM)"""
+    cache: bool = True
+    """take each unchanged file's cards from the per-user cache (cache.py), and keep what is made there"""
 
     def __post_init__(self):
         if self.fmt not in FORMATS:
@@ -113,6 +116,10 @@ class Report:
     """lines about the output itself (an existing deck that could not be read)"""
     orphans_file: str = ""
     """where the search for the gone documents' notes was written"""
+    cached: int = 0
+    """files whose results came from the cache"""
+    computed: int = 0
+    """files read and made into cards in this build"""
 
     @property
     def exit_code(self) -> int:
@@ -248,6 +255,10 @@ class _Done:
     figures: quality.Figures | None = None
     media: dict[str, str] = field(default_factory=dict)
     """media name -> image file to pack"""
+    digest: bytes = b""
+    """cache.digest of the bytes read (when caching)"""
+    images: str = ""
+    """what the file's images resolved to (cache.images_json), to be checked before a cached copy is used"""
 
 
 def _process(source: Source, options: BuildOptions) -> _Done:
@@ -255,7 +266,9 @@ def _process(source: Source, options: BuildOptions) -> _Done:
     path, root, name = source
     images = Images(path, root)
     try:
-        docs = read_documents(path, options.max_size, fmt=options.fmt, name=name, resolve=images)
+        data = read_bytes(path, options.max_size)
+        docs = parse_documents(data, path, fmt=options.fmt, name=name, resolve=images)
+        image_warnings = list(images.warnings)
         generator = Options(kinds=options.kinds, base_url=options.base_url, everything=options.everything)
         planned = [plan(doc, generator) for doc in docs]
     except ParseError as e:
@@ -269,6 +282,9 @@ def _process(source: Source, options: BuildOptions) -> _Done:
     except OSError:  # removed since it was read: what was read still builds
         mtime = 0
     done = _Done(path, mtime=mtime, warnings=images.warnings)
+    if options.cache:
+        done.digest = cache.digest(data)
+        done.images = cache.images_json(images.resolved(), image_warnings, images.media)
     if options.quality:
         done.figures = quality.Figures()
     for doc, chosen in zip(docs, planned):
@@ -344,8 +360,111 @@ def _deck(doc: Document, name: str, options: BuildOptions) -> str:
     return anki.deck_name(root, doc.deck or doc.subject)
 
 
-def _results(files: Sequence[str], options: BuildOptions) -> Iterator[_Done]:
-    """Results in file order, from worker processes when the input is large enough to pay for them.
+def _settings(options: BuildOptions) -> str:
+    """The options that shape a file's result, as part of its cache key (not --jobs, --strict, --orphans)."""
+    return repr((sorted(options.kinds), options.deck, options.base_url, options.max_size, options.quality,
+                 options.everything, options.fmt, options.deck_from))
+
+
+def _cached_results(files: Sequence[Source], options: BuildOptions, report: Report) -> Iterator[_Done]:
+    """_results, with every file whose bytes (and images) are unchanged since a build with the same
+    settings taken from the cache: each file is read and hashed and its row looked up first, then the
+    others are made (on worker processes when there are enough of them) while the cached ones stream
+    out in file order. Counts report.cached and report.computed."""
+    store = cache.open_store() if options.cache else None
+    if store is None:
+        for done in _results(files, options):
+            report.computed += 1
+            yield done
+        return
+    made = None
+    try:
+        settings = _settings(options)
+        keys, hits, misses = [], [], []
+        roots: dict[str, str] = {}
+        for source in files:
+            path, root, name = source
+            if root not in roots:
+                roots[root] = os.path.abspath(root)
+            key = cache.entry_key(settings, path, roots[root], name)
+            keys.append(key)
+            found = None
+            try:
+                data = read_bytes(source[0], options.max_size)
+            except ParseError:  # the worker says what is wrong with it
+                data = None
+            if data is not None:
+                found = store.get(key, cache.digest(data))
+                if found is not None and found[0] and not _images_hold(source, found[0]):
+                    found = None
+            hits.append(found)
+            if found is None:
+                misses.append(source)
+        # the files to make go to the workers now, and are made there while the cached ones stream out
+        made = _results(misses, options, raw=True, of=len(files), primed=True)
+        next(made)
+        for source, key, found in zip(files, keys, hits):
+            done = None
+            if found is not None:
+                done = _unpickle(store.result(key, found[1]))
+                if done is not None and done.path == source[0]:
+                    try:
+                        done.mtime = int(os.stat(source[0]).st_mtime)
+                    except OSError:
+                        done.mtime = 0
+                    report.cached += 1
+                    yield done
+                    continue
+                blob = cache.dumps(_process(source, options))  # a row that could not be used: made here
+            else:
+                blob = next(made)
+            done = pickle.loads(blob)
+            report.computed += 1
+            if not done.error:
+                store.put(key, done.digest, done.images, blob)
+            yield done
+    finally:
+        if made is not None:
+            made.close()  # its workers end now, not when it is collected
+        store.close()
+
+
+def _unpickle(blob: bytes | None) -> _Done | None:
+    """A cached result, or None when it is anything but one of ours."""
+    if blob is None:
+        return None
+    try:
+        done = cache.loads(blob)
+    except Exception:  # whatever a damaged pickle raises: the row is not used
+        return None
+    if not (isinstance(done, _Done) and isinstance(done.docs, list) and not done.error
+            and all(isinstance(d, _Doc) and all(isinstance(c, Card) for c in d.cards) for d in done.docs)):
+        return None
+    return done
+
+
+def _images_hold(source: Source, recorded: str) -> bool:
+    """Whether every image a note's cached result used resolves again to the same file, with the same
+    bytes (its media name is their hash), and with the same warnings: an image can change while the
+    note does not."""
+    try:
+        seen = json.loads(recorded)
+        asked = [src for src, _, _ in seen["seen"]]
+    except (ValueError, TypeError, KeyError):
+        return False
+    path, root, _ = source
+    images = Images(path, root)
+    for src in asked:
+        images(src)
+    return cache.images_json(images.resolved(), images.warnings, images.media) == recorded
+
+
+def _results(files: Sequence[Source], options: BuildOptions, raw: bool = False, of: int = 0,
+             primed: bool = False) -> Iterator[_Done | bytes]:
+    """Results in file order, from worker processes when the input (`of` files, when these are the
+    part of a larger input the cache could not answer) is large enough to pay for them. `primed`: the
+    first item is None, yielded once the workers have started, so that they work while the caller
+    does something else.
 
     Files go out in chunks, dealt round-robin to the workers; each worker sends its chunks' results
     back in order on a pipe of its own, so reading chunk n from worker n % jobs keeps file order. A
@@ -354,9 +473,17 @@ def _results(files: Sequence[str], options: BuildOptions) -> Iterator[_Done]:
     shutdown when interrupted, and a build must never hang.
     """
     jobs = options.jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(files) < PARALLEL_FROM:
+    if jobs <= 1 or max(len(files), of) < PARALLEL_FROM:
+        jobs = 0
+    elif len(files) < of:
+        # the rest come from the cache, on the main process: one worker for every PARALLEL_FROM files
+        # to make, as each worker pays about a second of imports before its first card
+        jobs = min(jobs, max(1, len(files) // PARALLEL_FROM))
+    if not jobs or not files:
+        if primed:
+            yield None
         for path in files:
-            yield _process(path, options)
+            yield cache.dumps(_process(path, options)) if raw else _process(path, options)
         return
     size = max(1, min(32, len(files) // (jobs * 8)))
     chunks = [files[i:i + size] for i in range(0, len(files), size)]
@@ -367,12 +494,14 @@ def _results(files: Sequence[str], options: BuildOptions) -> Iterator[_Done]:
         with signals.held():  # a Ctrl-C during a fork would be lost in Python's at-fork callbacks
             for w in range(jobs):
                 receive, send = context.Pipe(duplex=False)
-                worker = context.Process(target=_work, args=(chunks[w::jobs], options, send, os.getpid()),
+                worker = context.Process(target=_work, args=(chunks[w::jobs], options, send, os.getpid(), raw),
                                          daemon=True)
                 worker.start()
                 send.close()
                 pipes.append(receive)
                 workers.append(worker)
+        if primed:
+            yield None
         for n in range(len(chunks)):
             try:
                 batch = pipes[n % jobs].recv()
@@ -398,8 +527,9 @@ def collect_less() -> None:
     gc.set_threshold(20_000, 10, 10)
 
 
-def _work(chunks: list[Sequence[str]], options: BuildOptions, send, parent: int = 0) -> None:
-    """A worker: parse and generate its chunks, sending each chunk's results as one message."""
+def _work(chunks: list[Sequence[Source]], options: BuildOptions, send, parent: int = 0, raw: bool = False) -> None:
+    """A worker: parse and generate its chunks, sending each chunk's results as one message (each
+    result pickled on its own when `raw`: the main process keeps those bytes in the cache)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the CLI's handler, inherited by fork
     if hasattr(signal, "pthread_sigmask"):  # forked while they were held
@@ -408,7 +538,10 @@ def _work(chunks: list[Sequence[str]], options: BuildOptions, send, parent: int 
         end_with_parent(parent)
     collect_less()
     for chunk in chunks:
-        send.send([_process(path, options) for path in chunk])
+        if raw:
+            send.send([cache.dumps(_process(path, options)) for path in chunk])
+        else:
+            send.send([_process(path, options) for path in chunk])
     send.close()
 
 
@@ -467,7 +600,7 @@ def cards(paths: Iterable[str | os.PathLike], options: BuildOptions, report: Rep
     subjects: dict[str, tuple[str, tuple[str, ...]]] = {}
     deck_forms: dict[str, str] = {}
     figures = quality.Figures() if options.quality else None
-    for n, done in enumerate(_results(files, options), 1):
+    for n, done in enumerate(_cached_results(files, options, report), 1):
         if progress:
             progress("read", n, len(files))
         if done.error:

@@ -135,3 +135,16 @@ def browser():
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_in_a_temporary_folder(tmp_path_factory):
+    """Builds in tests (in this process and in the subprocesses they start) keep their card cache in a
+    folder of the test session, never in the user's own cache folder."""
+    old = os.environ.get("QUIZGEN_CACHE_DIR")
+    os.environ["QUIZGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("quizgen-cache"))
+    yield
+    if old is None:
+        os.environ.pop("QUIZGEN_CACHE_DIR", None)
+    else:
+        os.environ["QUIZGEN_CACHE_DIR"] = old

@@ -195,3 +195,24 @@ def test_progress_bars_show_on_a_terminal_only_for_big_builds(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "quizgen", "build", str(tmp_path / "in"), "-o",
                            str(tmp_path / "j.json")], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and proc.stderr == ""
+
+
+def test_the_command_line_starts_without_what_only_building_or_studying_needs():
+    """`quizgen --help` loads click and the defaults, not the parser, the generator, genanki, nltk,
+    wordfreq, FSRS or the cache (measure with `python -X importtime -c 'import quizgen.cli'`)."""
+    script = ("import sys, quizgen.cli; print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+              "('genanki', 'nltk', 'wordfreq', 'fsrs', 'yaml', 'pyromark', 'Stemmer', 'sqlite3', 'multiprocessing')"
+              " or m in ('quizgen.pipeline', 'quizgen.parser', 'quizgen.generator', 'quizgen.cache', "
+              "'quizgen.quiz.session', 'quizgen.quiz.store', 'quizgen.exporters.anki'))))")
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == ""
+
+
+def test_the_defaults_the_command_line_shows_are_the_ones_the_library_uses():
+    from quizgen import defaults, generator, parser, pipeline
+    from quizgen.exporters import anki
+
+    assert defaults.DEFAULT_BASE_URL == generator.DEFAULT_BASE_URL == pipeline.BuildOptions().base_url
+    assert (parser.MAX_SIZE, parser.FORMATS, pipeline.DECK_FROM) == (defaults.MAX_SIZE, defaults.FORMATS,
+                                                                     defaults.DECK_FROM)
+    assert anki.DEFAULT_DECK == pipeline.BuildOptions().deck == defaults.DEFAULT_DECK

@@ -10,6 +10,7 @@ new cards' positions are order.py's.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -24,12 +25,10 @@ from collections.abc import Callable, Iterable, Mapping
 from array import array
 from urllib.request import pathname2url
 
-import genanki
-from genanki.apkg_col import APKG_COL
-from genanki.apkg_schema import APKG_SCHEMA
 
 from ..errors import OutputError, QuizgenError
 from ..model import Card
+from ..defaults import DEFAULT_DECK  # noqa: F401  (the root deck: decks are <root>::<Subject>)
 from ..text import content_stems
 from . import atomic_path, scratch_path
 from .archive import write_zip
@@ -50,8 +49,6 @@ FORMAT_EPOCH = 1796083200
 document tags, the Choice and Overlap note types and the new-card order came then, and an import only
 replaces notes and note types newer than its own)."""
 
-DEFAULT_DECK = "QuickTakes"
-"""The root deck: decks are <root>::<Subject>."""
 
 CSS = """\
 .card { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
@@ -87,65 +84,82 @@ _BACK_COMMON = """\
 {{#Details}}<details class="qg-details"><summary>Full answer</summary>{{Details}}</details>{{/Details}}
 {{#Source}}<div class="qg-source">{{Source}}</div>{{/Source}}"""
 
-QA_MODEL = genanki.Model(
-    QA_MODEL_ID,
-    "quizgen Q&A",
-    fields=[{"name": n} for n in ("Front", "Back", "Context", "Details", "Source")],
-    templates=[{
-        "name": "Card 1",
-        "qfmt": '<div class="qg-context">{{Context}}</div>\n<div class="qg-front">{{Front}}</div>',
-        "afmt": '{{FrontSide}}\n<hr id="answer">\n<div class="qg-back">{{Back}}</div>\n' + _BACK_COMMON,
-    }],
-    css=CSS,
-)
-
-CLOZE_MODEL = genanki.Model(
-    CLOZE_MODEL_ID,
-    "quizgen Cloze",
-    fields=[{"name": n} for n in ("Text", "Back Extra", "Details", "Source")],
-    templates=[{
-        "name": "Cloze",
-        "qfmt": "{{cloze:Text}}",
-        "afmt": '{{cloze:Text}}\n<div class="qg-extra">{{Back Extra}}</div>\n' + _BACK_COMMON,
-    }],
-    css=CSS,
-    model_type=genanki.Model.CLOZE,
-)
-
-
 _CHOICE_Q = ('<div class="qg-context">{{Context}}</div>\n<div class="qg-front">{{Front}}</div>\n'
              '<div class="qg-choice-list">{{Choices}}</div>')
-CHOICE_MODEL = genanki.Model(
-    CHOICE_MODEL_ID,
-    "quizgen Choice",
-    fields=[{"name": n} for n in ("Front", "Choices", "Answer", "Context", "Back", "Details", "Source")],
-    templates=[{
-        "name": "Choice",
-        "qfmt": _CHOICE_Q,
-        "afmt": ('<div class="qg-context">{{Context}}</div>\n<div class="qg-front">{{Front}}</div>\n'
-                 '<hr id="answer">\n<div class="qg-choice-list">{{Answer}}</div>\n'
-                 '<div class="qg-back">{{Back}}</div>\n' + _BACK_COMMON),
-    }],
-    css=CSS,
-)
-
 _OVERLAP_TEXT = "".join("{{cloze:Text%d}}" % n for n in range(1, MAX_OVERLAP + 1))
-OVERLAP_MODEL = genanki.Model(
-    OVERLAP_MODEL_ID,
-    "quizgen Overlap",
-    fields=[{"name": f"Text{n}"} for n in range(1, MAX_OVERLAP + 1)]
-    + [{"name": n} for n in ("Back Extra", "Details", "Source")],
-    templates=[{
-        "name": "Cloze",
-        "qfmt": _OVERLAP_TEXT,
-        "afmt": _OVERLAP_TEXT + '\n<div class="qg-extra">{{Back Extra}}</div>\n' + _BACK_COMMON,
-    }],
-    css=CSS,
-    model_type=genanki.Model.CLOZE,
-)
 
-MODELS = {"qa": QA_MODEL, "cloze": CLOZE_MODEL, "choice": CHOICE_MODEL, "overlap": OVERLAP_MODEL}
-"""Note types by the names notes.Note uses."""
+_MODEL_SPECS = {
+    "qa": dict(
+        model_id=QA_MODEL_ID,
+        name="quizgen Q&A",
+        fields=[{"name": n} for n in ("Front", "Back", "Context", "Details", "Source")],
+        templates=[{
+            "name": "Card 1",
+            "qfmt": '<div class="qg-context">{{Context}}</div>\n<div class="qg-front">{{Front}}</div>',
+            "afmt": '{{FrontSide}}\n<hr id="answer">\n<div class="qg-back">{{Back}}</div>\n' + _BACK_COMMON,
+        }],
+        css=CSS,
+    ),
+    "cloze": dict(
+        model_id=CLOZE_MODEL_ID,
+        name="quizgen Cloze",
+        fields=[{"name": n} for n in ("Text", "Back Extra", "Details", "Source")],
+        templates=[{
+            "name": "Cloze",
+            "qfmt": "{{cloze:Text}}",
+            "afmt": '{{cloze:Text}}\n<div class="qg-extra">{{Back Extra}}</div>\n' + _BACK_COMMON,
+        }],
+        css=CSS,
+        cloze=True,
+    ),
+    "choice": dict(
+        model_id=CHOICE_MODEL_ID,
+        name="quizgen Choice",
+        fields=[{"name": n} for n in ("Front", "Choices", "Answer", "Context", "Back", "Details", "Source")],
+        templates=[{
+            "name": "Choice",
+            "qfmt": _CHOICE_Q,
+            "afmt": ('<div class="qg-context">{{Context}}</div>\n<div class="qg-front">{{Front}}</div>\n'
+                     '<hr id="answer">\n<div class="qg-choice-list">{{Answer}}</div>\n'
+                     '<div class="qg-back">{{Back}}</div>\n' + _BACK_COMMON),
+        }],
+        css=CSS,
+    ),
+    "overlap": dict(
+        model_id=OVERLAP_MODEL_ID,
+        name="quizgen Overlap",
+        fields=[{"name": f"Text{n}"} for n in range(1, MAX_OVERLAP + 1)]
+        + [{"name": n} for n in ("Back Extra", "Details", "Source")],
+        templates=[{
+            "name": "Cloze",
+            "qfmt": _OVERLAP_TEXT,
+            "afmt": _OVERLAP_TEXT + '\n<div class="qg-extra">{{Back Extra}}</div>\n' + _BACK_COMMON,
+        }],
+        css=CSS,
+        cloze=True,
+    ),
+}
+"""Our note types by the names notes.Note uses, as plain data: genanki (a tenth of a second to import)
+builds them only when a deck is written (models())."""
+
+MODEL_NAMES = {kind: spec["name"] for kind, spec in _MODEL_SPECS.items()}
+"""Note type names by the names notes.Note uses (Anki's text import finds a note type by its name)."""
+MODEL_IDS = {kind: spec["model_id"] for kind, spec in _MODEL_SPECS.items()}
+"""Note type ids by the names notes.Note uses."""
+
+
+@functools.cache
+def models() -> dict:
+    """The genanki note types by the names notes.Note uses, built on first need."""
+    import genanki
+
+    out = {}
+    for kind, spec in _MODEL_SPECS.items():
+        spec = dict(spec)
+        if spec.pop("cloze", False):
+            spec["model_type"] = genanki.Model.CLOZE
+        out[kind] = genanki.Model(**spec)
+    return out
 
 
 def deck_id(name: str) -> int:
@@ -178,11 +192,18 @@ def write(cards: Iterable[Card], path: str, *, root: str = DEFAULT_DECK, mtimes:
         return count
 
 
-_STATEMENTS = [s.strip() for s in APKG_SCHEMA.split(";") if s.strip()]
-_TABLES = ";\n".join(s for s in _STATEMENTS if not s.startswith("CREATE INDEX")) + ";"
-_INDEXES = ";\n".join(s for s in _STATEMENTS if s.startswith("CREATE INDEX")) + ";"
-"""genanki's schema, split: indexes built once over the finished tables are cheaper than kept up to date
-through every insert (a quarter of the insert time), and come out more compact."""
+@functools.cache
+def _schema() -> tuple[str, str, str]:
+    """genanki's schema split into (tables, indexes), and its collection row. Indexes built once over
+    the finished tables are cheaper than kept up to date through every insert (a quarter of the insert
+    time), and come out more compact."""
+    from genanki.apkg_col import APKG_COL
+    from genanki.apkg_schema import APKG_SCHEMA
+
+    statements = [s.strip() for s in APKG_SCHEMA.split(";") if s.strip()]
+    tables = ";\n".join(s for s in statements if not s.startswith("CREATE INDEX")) + ";"
+    indexes = ";\n".join(s for s in statements if s.startswith("CREATE INDEX")) + ";"
+    return tables, indexes, APKG_COL
 
 PAGE_SIZE = 16384
 """Card notes are about 1 kB: on 4 kB pages many spill over, and 16 kB pages make the database 14% smaller
@@ -199,8 +220,9 @@ def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int],
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         cur = conn.cursor()
-        cur.executescript(_TABLES)
-        cur.executescript(APKG_COL)
+        tables, indexes, col = _schema()
+        cur.executescript(tables)
+        cur.executescript(col)
         made: dict[str, int] = {}
         deck_of: list[int] = []  # per document: its deck's id
         mod_of: list[int] = []  # per document: its notes' time
@@ -219,7 +241,7 @@ def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int],
             nid = next_id
             next_id += 1
             fields = note.fields
-            rows.append((nid, note.guid, MODELS[note.model].model_id, mod, " " + " ".join(note.tags) + " ",
+            rows.append((nid, note.guid, MODEL_IDS[note.model], mod, " " + " ".join(note.tags) + " ",
                          "\x1f".join(fields), fields[0]))
             for o in note.ords:
                 card_nid.append(nid)
@@ -232,7 +254,7 @@ def _fill(db: str, cards: Iterable[Card], root: str, mtimes: Mapping[str, int],
         cur.executemany(_INSERT_NOTE, rows)
         rows.clear()
         _insert_cards(cur, next_id, card_nid, card_doc, card_ord, deck_of, mod_of)
-        cur.executescript(_INDEXES)
+        cur.executescript(indexes)
         _write_collection(cur, made)
         conn.commit()
         return count
@@ -261,12 +283,14 @@ _INSERT_CARD = ("INSERT INTO cards (id, nid, did, ord, mod, usn, type, queue, du
 
 def _write_collection(cur: sqlite3.Cursor, decks: Mapping[str, int]) -> None:
     """Deck and note-type records, as genanki lays them out (at the fixed epoch: the same bytes every build)."""
+    import genanki
+
     all_decks = json.loads(cur.execute("SELECT decks FROM col").fetchone()[0])
     for name, did in sorted(decks.items()):
         all_decks[str(did)] = genanki.Deck(did, name).to_json()
-    models = {str(m.model_id): m.to_json(FORMAT_EPOCH, None) for m in MODELS.values()}
+    types = {str(m.model_id): m.to_json(FORMAT_EPOCH, None) for m in models().values()}
     cur.execute("UPDATE col SET decks = ?, models = ?, crt = ?, mod = ?",
-                (json.dumps(all_decks, sort_keys=True), json.dumps(models, sort_keys=True), FORMAT_EPOCH,
+                (json.dumps(all_decks, sort_keys=True), json.dumps(types, sort_keys=True), FORMAT_EPOCH,
                  FORMAT_EPOCH * 1000))
 
 

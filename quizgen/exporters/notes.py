@@ -56,7 +56,7 @@ class Note:
 
     guid: str
     model: str
-    """a key of MODELS: qa, cloze, choice, overlap"""
+    """a key of anki.MODEL_IDS: qa, cloze, choice, overlap"""
     fields: list[str]
     tags: list[str]
     ords: list[int]

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from ..errors import QuizgenError
 from ..model import Card
 from . import atomic_path
-from .anki import DEFAULT_DECK, MODELS, deck_name
+from .anki import DEFAULT_DECK, MODEL_NAMES, deck_name
 from .notes import DOC_TAG, notes
 
 HEADER = ("#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:4\n")
@@ -35,7 +35,7 @@ def write(cards: Iterable[Card], path: str, *, root: str = DEFAULT_DECK, **_) ->
         out.write(HEADER)
         rows = _writer(out)
         for note in notes(cards):
-            rows.writerow([note.guid, MODELS[note.model].name, deck_name(root, note.subject), " ".join(note.tags),
+            rows.writerow([note.guid, MODEL_NAMES[note.model], deck_name(root, note.subject), " ".join(note.tags),
                            *note.fields])
             count += 1
     return count

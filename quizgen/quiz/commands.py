@@ -6,13 +6,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from quizgen.defaults import CARD_KINDS
 from quizgen.errors import QuizgenError
-from quizgen.model import CARD_KINDS
-from quizgen.quiz import session
-from quizgen.quiz.store import Stats, Store
+
+if TYPE_CHECKING:
+    from quizgen.quiz.store import Stats
 
 
 def default_db() -> Path:
@@ -87,6 +89,8 @@ def quiz(
     Every rating is saved at once.
     """
     from quizgen.pipeline import load_cards
+    from quizgen.quiz import session
+    from quizgen.quiz.store import Store
 
     with _as_click_errors():
         loaded = load_cards(list(sources), kinds=kinds)
@@ -109,6 +113,8 @@ def _nothing_matches(loaded: list, subjects: tuple[str, ...]) -> str:
 @_DB
 def stats(db: Path | None) -> None:
     """Show study progress: cards by state, what is due, last week's reviews and true retention."""
+    from quizgen.quiz.store import Store
+
     path = db or default_db()
     if not path.exists():
         click.echo(f"No progress yet ({path} does not exist).")
