@@ -41,7 +41,7 @@ writing the same cache waits for a short transaction only."""
 MMAP = 1 << 30
 """Bytes of the cache file SQLite may read through a memory map (it maps no more than the file holds)."""
 
-LIBRARIES = ("PyYAML", "pyromark", "PyStemmer", "nltk", "wordfreq")
+LIBRARIES = ("PyYAML", "pyromark", "PyStemmer", "nltk", "wordfreq", "textblob-aptagger", "pylatexenc", "latex2mathml")
 """Libraries whose version can change what a file makes."""
 
 _ALLOWED = {("quizgen.pipeline", "_Done"), ("quizgen.pipeline", "_Doc"), ("quizgen.model", "Card"),
