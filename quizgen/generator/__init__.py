@@ -17,14 +17,14 @@ from dataclasses import dataclass, field, replace
 
 from ..model import DEFAULT_KINDS, Card, Document
 from ..text import commonness
-from . import definitions, formulas, lists, marks, numbers, phrases, relations, terms
+from . import definitions, formulas, lists, marks, numbers, phrases, relations, sequences, terms
 from .base import Candidate, Context
 from .cards import DEFAULT_BASE_URL, Maker, Refused, card_id, source_url, tags
 from .choose import choose
 
 __all__ = ["DEFAULT_BASE_URL", "Options", "Plan", "card_id", "generate", "plan", "source_url", "tags"]
 
-MODULES = (marks, terms, lists, numbers, formulas, definitions, relations)
+MODULES = (marks, terms, lists, sequences, numbers, formulas, definitions, relations)
 """Every kind of candidate fact, one module each, but the phrases: they are looked for only in the
 sentences these leave alone (phrases.candidates)."""
 

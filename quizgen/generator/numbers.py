@@ -120,7 +120,17 @@ def candidates(ctx: Context) -> list[Candidate]:
                 continue
             seen.add(fold(answer))
             out.append(Candidate("number", answer, s, [span]))
+        for m in RATIO.finditer(text):  # 'three sodium ions out for every two potassium ions in'
+            if not any(x < m.end() and m.start() < y for x, y in taken(out, s)) and \
+                    any(x <= m.start() and m.end() <= y for x, y in plain_at):
+                out.append(Candidate("number", f"{m.group('a')} … {m.group('b')}", s,
+                                     [m.span("a"), m.span("b")], key=f"ratio | {fold(m.group())}"))
     return _ranges_and_years(out)
+
+
+_COUNT = rf"(?:\d+(?:\.\d+)?|{_W})"
+RATIO = re.compile(rf"(?<![\w.])(?P<a>{_COUNT})\s+(?:[^\W\d_][\w⁺⁻+]*\s+){{0,3}}(?:out\s+|in\s+)?for every\s+(?P<b>{_COUNT})\b", re.I)
+"""A ratio: both its figures hidden, the rest of the sentence their cue."""
 
 
 RANGE_GAP = re.compile(rf"\s*(?:to|through|until|and|[-–])\s+(?:(?:{_MONTH})\s+|(?:over|under|about|around|approximately|nearly)\s+)?$",
