@@ -65,8 +65,11 @@ def score(c: Candidate, keywords: frozenset) -> float:
     return s
 
 
-def _identity(answer: str) -> frozenset:
-    """What an answer is about: its meaningful stems and its numbers ('Term 1' is not 'Term 2')."""
+def _identity(answer: str, fact: str = "") -> frozenset:
+    """What an answer is about: its meaningful stems and its numbers ('Term 1' is not 'Term 2'); a
+    formula is itself ('OR = Odds_exposed / Odds_not exposed' is not 'Odds_exposed = a/b')."""
+    if fact == "formula":
+        return frozenset({fold(answer)})
     found = frozenset(st for _, _, w, st in tokens(answer) if is_content(w) or w[:1].isdigit())
     return found or frozenset({fold(answer)})
 
@@ -107,7 +110,7 @@ def choose(ctx: Context, candidates: list[Candidate], build: Callable[[Candidate
             dropped["low score"] += 1
             continue
         where = (c.sentence.block, c.sentence.text) if c.sentence is not None else None
-        stems = _identity(c.answer)
+        stems = _identity(c.answer, c.fact)
         if where is not None and where in sentences and (c.fact, sentences[where]) != ("number", {"number"}):
             # one card a sentence, but for its numbers: each card hides one, the others are its cue
             dropped["same sentence"] += 1

@@ -15,8 +15,6 @@ SYMBOL_MEANING = re.compile(r"^,?\s*(?:is|are|represents?|denotes?|stands? for|r
                             r"(?P<meaning>[^,;.:]{3,80})")
 
 
-SPELT_OUT = re.compile(r"^\s*,?\s*where\b", re.I)
-"""A formula followed by what each of its symbols means reads itself out: it is asked by its symbols."""
 
 
 def worked(tex: str) -> bool:
@@ -55,7 +53,7 @@ def candidates(ctx: Context) -> list[Candidate]:
                 continue
             tex = x.text.strip()
             if relations == 1 and RELATION.search(tex) and len(tex) >= 5 and tex not in seen and not worked(tex) and \
-                    not SPELT_OUT.match(s.text[b:]) and not trivial(tex) and not EXAMPLE.search(s.text[:a]) and \
+                    not trivial(tex) and not EXAMPLE.search(s.text[:a]) and \
                     not FAMOUS.search(s.text[max(0, a - 30):a]) and not s.text[b:].lstrip().startswith("("):
                 # '$P \rightarrow Q$ (If it rains, then Q is true)': the gloss after it reads it out
                 cue = s
