@@ -154,22 +154,25 @@ def descendants(pid: int) -> list[int]:
 
 
 def rss(pids: list[int]) -> int:
-    """Sum of VmRSS in bytes over these processes (those that are gone count 0)."""
+    """Memory in bytes of these processes (those that are gone count 0): the sum of their PSS, where a
+    page that forked workers share with their parent counts once, divided among them (VmRSS would count
+    it in each), or of VmRSS where the kernel gives no smaps_rollup."""
     total = 0
     for p in pids:
-        try:
-            with open(f"/proc/{p}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-                        break
-        except OSError:
-            pass
+        for name, key in ((f"/proc/{p}/smaps_rollup", "Pss:"), (f"/proc/{p}/status", "VmRSS:")):
+            try:
+                with open(name) as f:
+                    line = next((line for line in f if line.startswith(key)), None)
+            except OSError:
+                continue
+            if line is not None:
+                total += int(line.split()[1]) * 1024
+                break
     return total
 
 
 def tree_rss(pid: int) -> int:
-    """Sum of VmRSS in bytes over a process tree."""
+    """Memory in bytes of a process tree (see rss)."""
     return rss(descendants(pid))
 
 

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from . import cache, quality, signals
+from . import cache, quality, signals, tagger
 from .errors import OutputError, ParseError, QuizgenError
 from .exporters import anki, atomic_path, format_for, notes, text
 from .exporters import html as html_exporter
@@ -489,6 +489,8 @@ def _results(files: Sequence[Source], options: BuildOptions, raw: bool = False, 
     chunks = [files[i:i + size] for i in range(0, len(files), size)]
     jobs = min(jobs, len(chunks))
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    if context.get_start_method() == "fork":
+        preload()  # read once here and shared by the forked workers, not read again in each
     pipes, workers = [], []
     try:
         with signals.held():  # a Ctrl-C during a fork would be lost in Python's at-fork callbacks
@@ -515,6 +517,17 @@ def _results(files: Sequence[Source], options: BuildOptions, raw: bool = False, 
             worker.join()
         for pipe in pipes:
             pipe.close()
+
+
+def preload() -> None:
+    """Load the data every worker reads (the tagger's weights, wordfreq's list) before the workers fork,
+    so that they share its pages with this process instead of each reading its own copy; frozen, so
+    that no collection walks (and so copies) them."""
+    from .text import zipf
+
+    tagger.preload()
+    zipf("the")
+    gc.freeze()
 
 
 def collect_less() -> None:

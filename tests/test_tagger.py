@@ -24,7 +24,7 @@ VOCABULARY = sorted({w for s in SENTENCES for w in s.split()} | {"-", "--", "'s"
 
 @pytest.fixture(scope="module")
 def nltk_tagger():
-    weights, tagdict, classes = tagger._model()
+    weights, tagdict, classes = tagger.load_model(tagger.model_path())
     t = PerceptronTagger(load=False)
     t.model.weights, t.tagdict, t.classes, t.model.classes = weights, tagdict, set(classes), set(classes)
     return t
