@@ -153,11 +153,31 @@ MODIFIER = NOUN | {"JJ", "JJR", "JJS", "CD", "VBN", "POS"}
 """What a noun phrase is made of, before the noun that ends it ('the [voltage-gated calcium channels]')."""
 
 
-@lru_cache(maxsize=4096)
-def tagged(text: str) -> tuple[tuple[int, int, str, str], ...]:
-    """Every token of `text` as (start, end, token, tag); cached, as a sentence is read by several modules."""
+def tagged(text: str, near: Sequence[int] = ()) -> list[tuple[int, list[tuple[int, int, str, str]]]]:
+    """The tokens of `text` as (start, end, token, tag), in windows (index of the first, its tokens): one
+    of them all, or (`near`: offsets in the text) those around these places, each window tagged on its
+    own from a few tokens before, which is all a noun phrase there needs and a fraction of the work."""
     found = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-    return tuple((a, b, w, t) for (a, b, w), t in zip(found, tag([w for _, _, w in found])))
+    windows = [(0, len(found))]
+    if near:
+        windows = []
+        for i, (a, b, _) in enumerate(found):
+            if any(a <= x < b for x in near):
+                lo, hi = max(0, i - BEFORE), min(len(found), i + AFTER)
+                if windows and lo <= windows[-1][1]:
+                    windows[-1] = (windows[-1][0], hi)
+                else:
+                    windows.append((lo, hi))
+    out = []
+    for lo, hi in windows:
+        part = found[lo:hi]
+        out.append((lo, [(a, b, w, t) for (a, b, w), t in zip(part, tag([w for _, _, w in part]))]))
+    return out
+
+
+BEFORE, AFTER = 6, 9
+"""A window's tokens before and after the word it is about: a phrase's modifiers, and what 'and'/'of'
+join to it."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -183,11 +203,17 @@ def _core(toks, i: int) -> int:
     return j
 
 
-def noun_phrases(text: str) -> list[Phrase]:
-    """The noun phrases of a sentence, each with one 'A and B' or 'A of B' joined to it:
-    'the [frequency and duration of acid reflux episodes]', 'a [labeled dataset]'."""
-    toks = tagged(text)
-    out, i, n = [], 0, len(toks)
+def noun_phrases(text: str, near: Sequence[int] = ()) -> list[Phrase]:
+    """The noun phrases of a sentence (or of the windows around the offsets `near`), each with one
+    'A and B' or 'A of B' joined to it: 'the [frequency and duration of acid reflux episodes]'."""
+    out: list[Phrase] = []
+    for lo, toks in tagged(text, near):
+        _phrases(toks, lo, out)
+    return out
+
+
+def _phrases(toks: list, lo: int, out: list) -> None:
+    i, n = 0, len(toks)
     while i < n:
         if toks[i][3] not in MODIFIER or toks[i][3] in ("POS", "VBN"):
             i += 1
@@ -205,6 +231,5 @@ def noun_phrases(text: str) -> list[Phrase]:
                 after = _core(toks, m)
                 if after > m:
                     end = after
-        out.append(Phrase(toks[i][0], toks[end - 1][1], i, (toks[i][0], toks[core - 1][1])))
+        out.append(Phrase(toks[i][0], toks[end - 1][1], lo + i, (toks[i][0], toks[core - 1][1])))
         i = end
-    return out

@@ -79,3 +79,12 @@ def test_the_weights_are_read_as_data_only():
 ])
 def test_noun_phrases_leave_out_determiners_and_verbs(text, phrases):
     assert [text[p.start:p.end] for p in tagger.noun_phrases(text)] == phrases
+
+
+def test_noun_phrases_near_a_word_are_those_of_the_whole_sentence_there():
+    text = "In 1958 the primary measurement of the trial was the frequency and duration of acid reflux episodes ."
+    near = [text.index("reflux")]
+    whole = {(p.start, p.end) for p in tagger.noun_phrases(text)}
+    found = {(p.start, p.end) for p in tagger.noun_phrases(text, near)}
+    assert (text.index("frequency"), text.index(" .")) in found and found <= whole
+    assert (text.index("primary"), text.index(" of the trial")) not in found  # outside the window: not tagged

@@ -49,12 +49,13 @@ def candidates(ctx: Context, skip: frozenset = frozenset()) -> list[Candidate]:
 
 def _best(ctx: Context, s: Sentence) -> tuple[int, int] | None:
     start = s.label_span[1] if s.label_span else 0
-    if not any(zipf(w) < SPECIFIC for _, _, w, _ in tokens(s.text[start:]) if is_content(w) and not w[:1].isdigit()):
+    rare = [start + a for a, _, w, _ in tokens(s.text[start:]) if is_content(w) and not w[:1].isdigit() and zipf(w) < SPECIFIC]
+    if not rare:
         return None  # no term to ask: not worth tagging (the tagger is most of a build's time)
     avoid = ctx.question_stems | content_stems(s.label) | content_stems(s.text[:start])
     plain_at = text_ranges(s)
     best = None
-    for p in noun_phrases(s.text):
+    for p in noun_phrases(s.text, near=rare):  # only a phrase holding a rare word can be asked
         for a, b in ((p.start, p.end), p.base):
             if a < start or not any(x <= a and b <= y for x, y in plain_at) or not (
                     s.text[a].isalnum() and s.text[b - 1].isalnum()):
