@@ -11,7 +11,7 @@ seeds/; one run reports the floor, a cold .apkg build, a rebuild with nothing ch
 of the files edited, the careful genanki script on the same files, peak memory and start-up.
 Everything is measured in one run on one corpus, so the ratios hold on any machine even when the
 absolute times do not. Builds run as `python -m quizgen build DIR -o OUT -q` subprocesses (the real
-CLI, interpreter start included); peak memory is the largest sum of VmRSS over the build's process
+CLI, interpreter start included); peak memory is the largest sum of PSS over the build's process
 tree (workers included), sampled from /proc every 20 ms. Targets are reported as met or missed,
 never asserted: the exit status is 0 unless a build fails.
 """
