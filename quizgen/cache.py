@@ -141,30 +141,27 @@ class Store:
         self.broken = False
         self.pruned = False
 
-    def get(self, key: bytes, data_digest: bytes) -> tuple[str, int] | None:
-        """(images, crc) of the row for `key` when it was made from these bytes, else None."""
+    def _row(self, sql: str, key: bytes) -> tuple | None:
+        """One row of a look-up, or None when there is none or the cache has failed (then no more)."""
         if self.broken:
             return None
         try:
             self._reading()
-            row = self.conn.execute("SELECT digest, images, crc FROM entries WHERE key = ?", (key,)).fetchone()
+            return self.conn.execute(sql, (key,)).fetchone()
         except sqlite3.Error as e:
             self._failed(e)
             return None
+
+    def get(self, key: bytes, data_digest: bytes) -> tuple[str, int] | None:
+        """(images, crc) of the row for `key` when it was made from these bytes, else None."""
+        row = self._row("SELECT digest, images, crc FROM entries WHERE key = ?", key)
         if row is None or row[0] != data_digest or not isinstance(row[1], str) or not isinstance(row[2], int):
             return None
         return row[1], row[2]
 
     def result(self, key: bytes, crc: int) -> bytes | None:
         """The pickled result of the row for `key`, when it is whole (its CRC matches)."""
-        if self.broken:
-            return None
-        try:
-            self._reading()
-            row = self.conn.execute("SELECT result FROM entries WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error as e:
-            self._failed(e)
-            return None
+        row = self._row("SELECT result FROM entries WHERE key = ?", key)
         if row is None or not isinstance(row[0], bytes) or zlib.crc32(row[0]) != crc:
             return None
         return row[0]
