@@ -148,7 +148,10 @@ class Figures:
 
 def give_away(card: Card) -> bool:
     """A cloze whose answer's meaningful words all stay visible on its front."""
-    visible = content_stems(_text(_CLOZE.sub(" ", card.context + " " + card.front)))
+    shown = _text(_CLOZE.sub(" ", card.context + " " + card.front))
+    if card.extra.get("fact") == "formula":  # its symbols are single letters any formula shows: the formula itself
+        return any(a.strip() and a.strip() in shown for a in _answers(card))
+    visible = content_stems(shown)
     return any(content_stems(a) and content_stems(a) <= visible for a in _answers(card))
 
 

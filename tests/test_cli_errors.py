@@ -145,7 +145,7 @@ def test_check_prints_the_same_lines_plus_warnings_and_writes_nothing(mixed, tmp
     got = lines(result.stderr)
     assert got[:len(errors)] == errors
     warnings = got[len(errors):]
-    assert f"warning: {plain}: nothing to learn: no fact in it makes a card worth studying" in warnings
+    assert f"warning: {plain}: no card: none of its facts passed the checks of a card worth studying" in warnings
     assert any(w.startswith(f"warning: {long}: ") for w in warnings)  # a question that long: said so
     assert (f"warning: {dup}: id 1 is also used by {mixed / 'a-good.md'}, a different document; "
             "both are built, with distinct card ids") in warnings
@@ -158,7 +158,7 @@ def test_check_exits_0_when_only_warnings(tmp_path):
     path = write_doc(tmp_path, "plain.md", answer="Only a lead paragraph, nothing bold.")
     result = run("check", path)
     assert result.exit_code == 0
-    assert lines(result.stderr) == [f"warning: {path}: nothing to learn: no fact in it makes a card worth studying"]
+    assert lines(result.stderr) == [f"warning: {path}: no card: none of its facts passed the checks of a card worth studying"]
 
 
 def test_build_shows_merges_and_duplicate_ids_but_not_style_warnings(tmp_path):

@@ -47,7 +47,7 @@ def test_fixture_cards(case):
     if "max_cards" in case:
         assert len(cards) <= case["max_cards"]
         if case["max_cards"] == 0:
-            assert result.warning.startswith("nothing to learn")
+            assert result.warning.startswith(("nothing to learn", "no card:"))
     if "sequence" in case:
         assert [s for _, _, s, _ in result.lists] == [case["sequence"]]
     for card in cards:

@@ -104,7 +104,7 @@ def plan(doc: Document, options: Options = Options()) -> Plan:
     _unique_ids(cards)
     lists_seen = [(info.heading or next((t for _, t, _ in info.items if t), ""), info.ordered, info.sequence,
                    info.why) for info in ctx.lists if len(info.items) >= 2]
-    warning = "" if cards else "nothing to learn: no fact in it makes a card worth studying"
+    warning = "" if cards else "no card: none of its facts passed the checks of a card worth studying"
     return Plan(cards, len(candidates), +dropped, lists_seen, warning)
 
 
