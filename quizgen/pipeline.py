@@ -490,7 +490,7 @@ def _results(files: Sequence[Source], options: BuildOptions, raw: bool = False, 
     jobs = min(jobs, len(chunks))
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     if context.get_start_method() == "fork":
-        preload()  # read once here and shared by the forked workers, not read again in each
+        preload(options.everything)  # read once here and shared by the forked workers, not in each
     pipes, workers = [], []
     try:
         with signals.held():  # a Ctrl-C during a fork would be lost in Python's at-fork callbacks
@@ -519,13 +519,14 @@ def _results(files: Sequence[Source], options: BuildOptions, raw: bool = False, 
             pipe.close()
 
 
-def preload() -> None:
-    """Load the data every worker reads (the tagger's weights, wordfreq's list) before the workers fork,
-    so that they share its pages with this process instead of each reading its own copy; frozen, so
-    that no collection walks (and so copies) them."""
+def preload(phrases: bool = False) -> None:
+    """Load the data every worker reads (wordfreq's list; the tagger's weights when key phrases are
+    made) before the workers fork, so that they share its pages with this process instead of each
+    reading its own copy; frozen, so that no collection walks (and so copies) them."""
     from .text import zipf
 
-    tagger.preload()
+    if phrases:
+        tagger.preload()
     zipf("the")
     gc.freeze()
 

@@ -35,7 +35,7 @@ def answers(cards) -> set[str]:
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_fixture_cards(case):
     doc = doc_of(case["answer"], case["question"])
-    result = plan(doc, ALL)
+    result = plan(doc, Options(kinds=ALL.kinds, everything=True) if case.get("everything") else ALL)
     cards = result.cards
     got = answers(cards)
     for want in case.get("must", []):
@@ -143,7 +143,7 @@ def test_a_document_with_nothing_to_learn_makes_no_card():
 
 
 def test_the_budget_bounds_a_long_document():
-    sentences = [f"The enzyme kinase{n} phosphorylates substrate{n} in compartment{n} of the hepatocyte." for n in range(200)]
+    sentences = [f"The enzyme kinase{n} of the hepatocyte works best at {20 + n} °C in compartment{n}." for n in range(200)]
     doc = doc_of("Kinases are enzymes.\n\n" + "\n\n".join(sentences))  # after its lead, 200 paragraphs of facts
     cards = [c for c in generate(doc) if c.kind != "qa"]
     assert 0 < len(cards) <= MAX_CARDS
@@ -211,3 +211,11 @@ def test_check_report_counts_what_was_dropped_and_why():
     assert result.candidates >= len(result.cards) - 1
     assert all(isinstance(n, int) and n > 0 for n in result.dropped.values())
     assert result.lists == [("Steps of transmission", True, True, "heading or lead names an order")]
+
+
+def test_key_phrases_are_made_only_when_everything_is_asked_for():
+    doc = doc_of("Cells rely on protein systems.\n\n### Folding\n\n"
+                 "Molecular chaperones assist protein folding and maintain cellular proteostasis in the cytoplasm.",
+                 "What keeps the cytoplasm in order?")
+    assert "phrase" not in {c.extra.get("fact") for c in generate(doc, ALL)}
+    assert "phrase" in {c.extra.get("fact") for c in generate(doc, Options(kinds=ALL.kinds, everything=True))}

@@ -3,7 +3,7 @@
 import re
 from dataclasses import replace
 
-from quizgen.generator import generate
+from quizgen.generator import Options, generate
 from quizgen.quality import give_away
 
 
@@ -35,6 +35,6 @@ def test_a_word_answer_is_given_away_when_all_its_words_show():
     doc = doc_of("Cells rely on protein systems.\n\n### Folding\n\n"
                  "Molecular chaperones assist protein folding and maintain cellular proteostasis in the cytoplasm.",
                  "What keeps the cytoplasm in order?")
-    card = next(c for c in generate(doc, ALL) if c.is_cloze)
+    card = next(c for c in generate(doc, Options(kinds=ALL.kinds, everything=True)) if c.is_cloze)
     assert not give_away(card)
     assert give_away(shown_again(card))

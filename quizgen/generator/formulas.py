@@ -28,6 +28,10 @@ VALUE = re.compile(r"=\s*[-−]?[\d.,]+\s*(?:\\?%)?\s*$")
 """'P(Disease) = 0.01': a given of an example, not a relation to learn."""
 
 
+SPELT_OUT = re.compile(r"^\s*,?\s*where\b", re.I)
+"""A formula followed by what each of its symbols means reads itself out: it is asked by its symbols
+(the ninth reading judged 4 of 5 such formula cards give-aways: '[...], where F is the net force, m is
+its mass, and a is the acceleration')."""
 EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as)\b", re.I)
 """'For example, in the function $f(x) = x^2$ …': an instance, not the law (judged ambiguous)."""
 FAMOUS = re.compile(r"\b(?:famous|well-known|celebrated|iconic)\b[^.]*$", re.I)
@@ -53,7 +57,7 @@ def candidates(ctx: Context) -> list[Candidate]:
                 continue
             tex = x.text.strip()
             if relations == 1 and RELATION.search(tex) and len(tex) >= 5 and tex not in seen and not worked(tex) and \
-                    not trivial(tex) and not EXAMPLE.search(s.text[:a]) and \
+                    not SPELT_OUT.match(s.text[b:]) and not trivial(tex) and not EXAMPLE.search(s.text[:a]) and \
                     not FAMOUS.search(s.text[max(0, a - 30):a]) and not s.text[b:].lstrip().startswith("("):
                 # '$P \rightarrow Q$ (If it rains, then Q is true)': the gloss after it reads it out
                 cue = s
