@@ -68,7 +68,7 @@ def test_check_reports_quality_without_writing(tmp_path):
     result = run("check", SEEDS, "--report")
     assert result.exit_code == 0
     assert re.search(r"cards: \d+ \(.*\); per document: median \d+", result.stdout)
-    assert re.search(r"candidate facts: \d+; not made into cards: .*over budget \d+", result.stdout)
+    assert re.search(r"candidate facts: \d+; not made into cards: .*generic label \d+.*give-away \d+", result.stdout)
     assert re.search(r"lists: \d+ learnt in order, \d+ read as sets", result.stdout)
     assert "give-aways (cloze answer visible on its front): 0 of" in result.stdout
     assert result.stdout.rstrip().splitlines()[-1].startswith(f"{seed_documents()} documents read, 0 skipped;")
