@@ -19,7 +19,7 @@ def sixty_documents(folder):
     """60 documents in 3 subjects, with 3 to 7 steps each, so their card counts differ."""
     for n in range(60):
         steps = 3 + n % 5
-        answer = f"Process {n} has a lead sentence about topic{n}.\\n\\n" + "\\n\\n".join(
+        answer = f"Process {n} has a lead sentence about topic{n}. It takes about {n + 100} minutes in all.\\n\\n" + "\\n\\n".join(
             f"{i + 1}. **{TERMS[i]} {n}**: The stage where topic{n} part{i} moves into the next place." for i in range(steps))
         write_doc(folder, f"doc{n:02d}.md", id=5000 + n, subject=SUBJECTS[n % 3], answer=answer,
                   question=f"How does process {n} work?", title=f"How does process {n} work?",
