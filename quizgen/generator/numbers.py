@@ -4,6 +4,7 @@ Never a list's own numbering, a 'Step 2' or a page, and never a number inside ma
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ..text import STOPWORDS, fold, zipf
 from .base import Candidate, Context, Sentence, text_ranges
@@ -167,20 +168,30 @@ def _one_of_a_breakdown(found: list[Candidate]) -> list[Candidate]:
     """'65 GW from solar, 15 GW from wind and 10 GW from hydro': three figures in one unit break one total
     down, and cards for each interfere (the seventh reading called the second and third trivia); the
     first is asked. Table cells are the same: a few a table, the rest interfere."""
-    out, units, cells = [], {}, {}
+    first: dict = {}
+    count: Counter = Counter()
+    for c in found:
+        where = (id(c.sentence), _unit(c.answer))
+        first.setdefault(where, c)
+        count[where] += 1
+    out, cells = [], Counter()
     for c in found:
         s = c.sentence
         if s.role == "table":
-            cells[s.block] = cells.get(s.block, 0) + 1
+            cells[s.block] += 1
             if cells[s.block] > TABLE_CELLS:
                 continue
-        unit = c.answer.split()[-1] if " " in c.answer else re.sub(r"[\d.,\s]+", "", c.answer)
-        same = [x for x in found if x.sentence is s and (x.answer.split()[-1] if " " in x.answer else
-                                                          re.sub(r"[\d.,\s]+", "", x.answer)) == unit]
-        if len(same) >= 3 and same[0] is not c:
+        where = (id(s), _unit(c.answer))
+        if count[where] >= 3 and first[where] is not c:
             continue
         out.append(c)
     return out
+
+
+def _unit(answer: str) -> str:
+    """What a number counts, for telling a breakdown: its last word ('GW'), or what is left of it
+    without digits ('%')."""
+    return answer.split()[-1] if " " in answer else re.sub(r"[\d.,\s]+", "", answer)
 
 
 TABLE_CELLS = 8
