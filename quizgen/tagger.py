@@ -40,8 +40,8 @@ class _DataOnly(pickle.Unpickler):
 @dataclass(slots=True, frozen=True)
 class Model:
     """The weights, packed: a feature's (tag, weight) pairs are entries start..end of `tags` (indexes
-    into `classes`) and `weights`. About a third of the memory of the pickle's dict of dicts (53 MiB in
-    each worker process), the same sums."""
+    into `classes`) and `weights`: 16 MiB where the pickle's dict of dicts takes 42 (tracemalloc), the
+    same sums."""
 
     spans: dict
     """feature -> start << 8 | count"""
@@ -153,10 +153,10 @@ MODIFIER = NOUN | {"JJ", "JJR", "JJS", "CD", "VBN", "POS"}
 """What a noun phrase is made of, before the noun that ends it ('the [voltage-gated calcium channels]')."""
 
 
-def tagged(text: str, near: Sequence[int] = ()) -> list[tuple[int, list[tuple[int, int, str, str]]]]:
-    """The tokens of `text` as (start, end, token, tag), in windows (index of the first, its tokens): one
-    of them all, or (`near`: offsets in the text) those around these places, each window tagged on its
-    own from a few tokens before, which is all a noun phrase there needs and a fraction of the work."""
+def tagged(text: str, near: Sequence[int] = ()) -> list[list[tuple[int, int, str, str]]]:
+    """The tokens of `text` as (start, end, token, tag), in windows: one of them all, or (`near`: offsets
+    in the text) those around these places, each window tagged on its own from a few tokens before,
+    which is all a noun phrase there needs and a fraction of the work."""
     found = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
     windows = [(0, len(found))]
     if near:
@@ -171,7 +171,7 @@ def tagged(text: str, near: Sequence[int] = ()) -> list[tuple[int, list[tuple[in
     out = []
     for lo, hi in windows:
         part = found[lo:hi]
-        out.append((lo, [(a, b, w, t) for (a, b, w), t in zip(part, tag([w for _, _, w in part]))]))
+        out.append([(a, b, w, t) for (a, b, w), t in zip(part, tag([w for _, _, w in part]))])
     return out
 
 
@@ -187,8 +187,6 @@ class Phrase:
     start: int
     end: int
     """where it stands in the text (determiners left out: 'the [skull]')"""
-    first: int
-    """index of its first token: 0 for the sentence's opening phrase, usually its subject"""
     base: tuple[int, int]
     """the span of its core, the modifiers and nouns without what 'and'/'of' joined to them"""
 
@@ -207,12 +205,12 @@ def noun_phrases(text: str, near: Sequence[int] = ()) -> list[Phrase]:
     """The noun phrases of a sentence (or of the windows around the offsets `near`), each with one
     'A and B' or 'A of B' joined to it: 'the [frequency and duration of acid reflux episodes]'."""
     out: list[Phrase] = []
-    for lo, toks in tagged(text, near):
-        _phrases(toks, lo, out)
+    for toks in tagged(text, near):
+        _phrases(toks, out)
     return out
 
 
-def _phrases(toks: list, lo: int, out: list) -> None:
+def _phrases(toks: list, out: list) -> None:
     i, n = 0, len(toks)
     while i < n:
         if toks[i][3] not in MODIFIER or toks[i][3] in ("POS", "VBN"):
@@ -231,5 +229,5 @@ def _phrases(toks: list, lo: int, out: list) -> None:
                 after = _core(toks, m)
                 if after > m:
                     end = after
-        out.append(Phrase(toks[i][0], toks[end - 1][1], lo + i, (toks[i][0], toks[core - 1][1])))
+        out.append(Phrase(toks[i][0], toks[end - 1][1], (toks[i][0], toks[core - 1][1])))
         i = end

@@ -1,15 +1,15 @@
 """Key phrases: in a sentence no other module asks about, the noun phrase that holds its rarest word
 ('the use of complex conjugates is important for calculating [apparent power]'), read from a
 part-of-speech tagger (quizgen.tagger), so a verb or an adjective is never taken for a thing. The
-weakest kind of fact, scored below the others, so it fills the budget only where the document has
-nothing better."""
+weakest kind of fact: made only when everything is asked for (generator.plan), and scored below the
+others there."""
 
 from __future__ import annotations
 
 import re
 
 from ..tagger import noun_phrases
-from ..text import content_stems, is_content, is_name, tokens, zipf
+from ..text import content_stems, is_content, tokens, zipf
 from .base import MAX_ANSWER, MAX_SENTENCE, MIN_CUE, Candidate, Context, Sentence, in_enumeration, text_ranges
 
 SPECIFIC = 2.25
