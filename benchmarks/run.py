@@ -356,8 +356,8 @@ def bench(docs: int | None, jobs: int | None, keep: str | None, seed: int, repea
             run_build(folder, work / "cold.apkg", jobs, _timeout(folder), env=env), "cold build")
         rows["rebuild, nothing changed"] = best_build(folder, work / "same.apkg", jobs, repeat, env=env)
         same = filecmp.cmp(work / "cold.apkg", work / "same.apkg", shallow=False)
-        pure = _checked(run_build(folder, work / "pure.apkg", 1, _timeout(folder), "--no-cache", env=env),
-                        "--no-cache --jobs 1 build")
+        _checked(run_build(folder, work / "pure.apkg", 1, _timeout(folder), "--no-cache", env=env),
+                 "--no-cache --jobs 1 build")
         identical = {"cold (cache filling) = --no-cache --jobs 1": filecmp.cmp(
                          work / "cold.apkg", work / "pure.apkg", shallow=False),
                      "rebuild from the cache = cold": same}
