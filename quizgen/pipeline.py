@@ -528,6 +528,7 @@ def preload(phrases: bool = False) -> None:
     if phrases:
         tagger.preload()
     zipf("the")
+    zipf("long-term")  # and its tokenizer, for the words that are not plain letters
     gc.freeze()
 
 

@@ -6,6 +6,7 @@ as importing it costs more than half a second of start-up."""
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -217,8 +218,10 @@ def _plain_end(text: str, m: re.Match) -> bool:
             and (text[end] != "." or text[start:end].lower() not in ABBREVIATIONS))
 
 
+@lru_cache(maxsize=8192)
 def word_count(text: str) -> int:
-    return len(tokens(text))
+    """len(tokens(text)), without stemming every word to count them."""
+    return sum(1 for _ in _WORD.finditer(text))
 
 
 @lru_cache(maxsize=8192)
@@ -258,10 +261,26 @@ def term_stems(term: str) -> tuple[str, ...]:
 @lru_cache(maxsize=65536)
 def zipf(word: str) -> float:
     """How common a word is in English, on the Zipf scale (wordfreq's data, shipped in its wheel):
-    7 for 'the', about 4.5 for 'context' or 'historical', under 3 for 'acetylcholine'."""
-    from wordfreq import zipf_frequency  # loaded on first use: a second to read its tables
+    7 for 'the', about 4.5 for 'context' or 'historical', under 3 for 'acetylcholine'.
 
-    return zipf_frequency(fold(word), "en")
+    A word of plain letters, most of them, is looked up in wordfreq's table directly and rounded as
+    wordfreq.zipf_frequency rounds it (tests/test_text.py checks they agree): that function tokenizes
+    its argument first, which cost a tenth of a build."""
+    word = fold(word)
+    if word.isascii() and word.isalpha():
+        freq = _frequencies().get(word, 1e-9)  # wordfreq's floor: Zipf 0
+        freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
+        return round(math.log(freq, 10) + 9, 2)
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+@lru_cache(maxsize=1)
+def _frequencies() -> dict[str, float]:
+    from wordfreq import get_frequency_dict  # loaded on first use: a second to read its tables
+
+    return get_frequency_dict("en", "best")
 
 
 @lru_cache(maxsize=8192)

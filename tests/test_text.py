@@ -147,3 +147,16 @@ def test_importing_text_does_not_import_nltk():
            "print('nltk' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_zipf_reads_the_table_as_wordfreq_does():
+    """The plain-letters path looks wordfreq's table up itself; it must round as zipf_frequency does,
+    for words in the table, words not in it (Zipf 0) and words it leaves to wordfreq (hyphens, digits)."""
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    table = list(get_frequency_dict("en", "best"))
+    vocabulary = _vocabulary() | set(table[:20000]) | set(table[-5000:]) | {"qzxv", "long-term", "co2", "Ångström"}
+    differ = {w: (text.zipf(w), zipf_frequency(text.fold(w), "en")) for w in sorted(vocabulary)
+              if text.zipf(w) != zipf_frequency(text.fold(w), "en")}
+    assert differ == {}
+    assert text.zipf("qzxv") == 0.0 and text.zipf("the") > 7
