@@ -30,6 +30,14 @@ NUMBER = re.compile(
     rf"|(?P<word>{_W})(?:\s+(?:to|and|or)\s+{_W})?[\s-]+(?P<wunit>{_UNIT_WORDS})\b)",
     re.I)
 YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})s?$")
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[^\W\d_]+")
+NUMBER_WORDS = frozenset(re.findall(r"[a-z]+", _W)) - {"a"}  # "a few" holds "few"
+"""_W's words: each match of NUMBER, DATE or RATIO holds a digit or one of them as a word of its own."""
+
+
+def _may_hold_a_number(text: str) -> bool:
+    return _DIGIT.search(text) is not None or not NUMBER_WORDS.isdisjoint(_LETTERS.findall(text.lower()))
 NOT_A_QUANTITY = frozenset("step steps page pages p pp figure fig table chapter section item part no number "
                            "article rule stage phase level grade version vol question".split())
 """Words before a number that make it a label, not a quantity."""
@@ -62,6 +70,8 @@ def candidates(ctx: Context) -> list[Candidate]:
     out, seen = [], set()
     for s in ctx.sentences:
         text = s.text
+        if not _may_hold_a_number(text):
+            continue  # most sentences: not worth NUMBER's search at every position
         if EXAMPLE.search(text) or EXAMPLE.search(s.heading) or EXAMPLE.search(s.label):
             continue  # the givens and results of a worked example are not facts of the subject
         plain_at = text_ranges(s)
