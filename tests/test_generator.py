@@ -219,3 +219,11 @@ def test_key_phrases_are_made_only_when_everything_is_asked_for():
                  "What keeps the cytoplasm in order?")
     assert "phrase" not in {c.extra.get("fact") for c in generate(doc, ALL)}
     assert "phrase" in {c.extra.get("fact") for c in generate(doc, Options(kinds=ALL.kinds, everything=True))}
+
+
+@pytest.mark.parametrize("hidden, torn", [("CO2) levels", True), ('syncopated" stage', True), ("“Other", True),
+                                          ("carbon dioxide (CO2)", False), ('"Lucy"', False), ("Bowman's capsule", False)])
+def test_a_deletion_never_cuts_through_a_bracket_or_a_quote(hidden, torn):
+    from quizgen.generator.cards import _torn
+
+    assert _torn(hidden) is torn

@@ -37,7 +37,7 @@ The heart has **four chambers**.
 ![Four chambers](img/heart.png)
 
 1. **Atrial systole**: the atria contract and top up the ventricles.
-2. **Ventricular systole**: the ventricles contract and eject blood.
+2. **Ventricular systole**: the lower chambers contract and eject blood into the arteries.
 
 ## What closes the mitral valve?
 
@@ -244,7 +244,7 @@ def test_an_image_no_card_shows_goes_on_the_documents_qa_card():
     from quizgen.pipeline import _show_images, _with_note_data
 
     source = ("![ECG <lead II>](ecg.png)\n\n1. **Atrial systole**: the atria contract and top up the ventricles.\n"
-              "2. **Ventricular systole**: the ventricles contract and eject blood.\n")
+              "2. **Ventricular systole**: the lower chambers contract and eject blood into the arteries.\n")
     (doc,) = parse_documents(source.encode(), "ecg.md", resolve=lambda src: ("quizgen-1.png", src))
     cards = [replace(c, back="", details="") for c in quizgen.generate(doc)]
     assert cards and not any("<img" in c.back for c in cards)

@@ -101,6 +101,8 @@ class Maker:
                 if c.fact == "item":
                     raise Refused("label repeated")  # '[...]: [...], which govern …': two blanks, no cue
                 spans.append(span)
+        if any(_torn(text[a:b]) or _within_number(text, (a, b)) for a, b in spans):
+            raise Refused("broken answer")  # '[CO2) levels]', '[syncopated" stage]': a cut through a bracket or a quote
         if c.fact in LISTED and _listed(text, spans[0]):
             raise Refused("one of a list")  # 'disorders such as [...]': any member of the set fits
         if '"' in c.answer or "“" in c.answer:
@@ -202,6 +204,11 @@ class Maker:
                          details=details)
 
 
+def _torn(hidden: str) -> bool:
+    """A hidden span that opens or closes a bracket or a quote it does not hold whole."""
+    return any(hidden.count(o) != hidden.count(c) for o, c in ("()", "[]", "“”")) or hidden.count('"') % 2 == 1
+
+
 LISTED = {"abbreviation", "definition"}
 """Kinds whose answer, when it is one example of a set, is ambiguous."""
 _SUCH_AS = re.compile(r"\b(?:such as|like|including|e\.g\.,?|for example,?)\s*$", re.I)
@@ -217,17 +224,28 @@ LEANS = re.compile(r"(?:another|also|similarly|likewise|the same|other)\b", re.I
 
 def related(answer: frozenset, shown: frozenset) -> bool:
     """Whether a learner can read the answer off what is shown: a shared stem, or one word built from the
-    other ('falsifiable' from 'false', 'undercapitalization' from 'capital', 'tokenism' from 'tokens')."""
+    other ('falsifiable' from 'false', 'undercapitalization' from 'capital', 'tokenism' from 'tokens',
+    'acid' from 'oxoacid', a long shared start or end: 'apoptosis' from 'apoptotic')."""
     if answer & shown:
         return True
     for a in answer:
         for b in shown:
             short, long = (a, b) if len(a) <= len(b) else (b, a)
-            if len(short) >= 4 and (long.startswith(short) or (len(short) >= 5 and short in long)):
+            if len(short) >= 4 and (long.startswith(short) or long.endswith(short) or (len(short) >= 5 and short in long)):
                 return True
             if len(short) >= 6 and len(long) - len(short) <= 1 and _one_letter_apart(short, long):
                 return True  # 'oxoacid' shows 'oxyacid'
+            if len(short) >= 7 and (_prefix(short, long) >= max(6, 0.75 * len(short))
+                                    or _prefix(short[::-1], long[::-1]) >= 7):
+                return True  # 'apoptotic' shows 'apoptosis', 'zooplankton' 'phytoplankton'
     return False
+
+
+def _prefix(a: str, b: str) -> int:
+    n = 0
+    while n < len(a) and n < len(b) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 def _one_letter_apart(a: str, b: str) -> bool:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from ..text import STOPWORDS, commonness, content_stems, fold, is_content, word_count, words, zipf
-from .base import MAX_ANSWER, Candidate, Context
+from ..text import LINKING, STOPWORDS, commonness, content_stems, fold, is_abbreviation, is_content, word_count, words, zipf
+from .base import MAX_ANSWER, Candidate, Context, in_enumeration
+from .phrases import EXAMPLE_BEFORE
 
 _TERM = r"(?P<term>(?:the |an? )?[^\W\d_][\w\-'’ ]{1,60}?)"
 IS_A = re.compile(rf"^{_TERM}(?:\s*\([^)]{{1,40}}\))?,?\s+(?:is|are)\s+(?:(?:often|commonly|generally|typically|also)\s+)?"
@@ -46,14 +47,17 @@ def candidates(ctx: Context) -> list[Candidate]:
             break
         for m in NAMED.finditer(text):
             group = "name" if m.group("name") else "name2"
-            name = m.group(group)
-            name = _trim(name)
-            if name and _term_ok(name):
-                a = m.start(group) + (len(m.group(group)) - len(m.group(group).lstrip()))
-                a += len(name) - len(name)  # trimmed from the right only
-                lead = len(m.group(group).lstrip()) - len(_unarticled(m.group(group).lstrip()))
-                span = (a + lead, a + len(name))
+            raw = m.group(group)
+            a = m.start(group) + len(raw) - len(raw.lstrip())
+            body = raw.lstrip()
+            a += len(body) - len(_unarticled(body))
+            name = _trim(_unarticled(body))
+            a += len(name) - len(name.lstrip(QUOTES))  # 'known as the "kinetic isotope effect"'
+            name = name.strip(QUOTES)
+            if name and _term_ok(name) and not any(q in name for q in "\"“”‘’") and "' " not in name:
+                span = (a, a + len(name))
                 out.append(Candidate("definition", text[span[0]:span[1]], s, [span]))
+        out.extend(_more_definitions(ctx, s, start))
         for m in ABBREVIATION.finditer(text):
             expansion = _expansion(text[:m.start()], m.group("abbr"))
             if expansion:  # hidden with its parenthesis: the letters would spell the answer out
@@ -61,6 +65,93 @@ def candidates(ctx: Context) -> list[Candidate]:
                 out.append(Candidate("abbreviation", text[a:b], s, [(a, m.end())],
                                      key=f"abbr | {m.group('abbr')}", data={"abbr": m.group("abbr")}))
     return out
+
+
+WHICH_IS = re.compile(r",\s+which\s+(?:is\s+(?:a|an|the)\s+|are\s+(?:(?:a|an|the)\s+)?(?!\w+(?:ed|ly)\b))(?=\w)")
+"""'The movement of dislocations, which are defects in the crystal structure …': the words before it
+name a term the clause defines."""
+CONSISTS = re.compile(r"\b(?:consists? of|(?:is|are) (?:composed|made up) of|comprises?)\s+", re.I)
+"""'The CNS is composed of [the brain and spinal cord]': what a thing is made of."""
+NAMED_AFTER = re.compile(r"\s\((?P<name>[^\W\d_][\w\-’' ]{2,40})\)")
+"""'hard-coded values ([magic numbers])': a description, then the name it goes by."""
+NOT_A_NAME = re.compile(r"^(?:e\.?g|i\.?e|see|or|and|also|such|like|including|for|in|the|a|an|typically|usually|often|"
+                        r"mainly|mostly|about|approximately|roughly|denoted|abbreviated|called|known)\b|"
+                        r"\s(?:or|is|are|was|were|et al)\b|\b1[5-9]\d\d\b|\b20\d\d\b|^[A-Z]\w+ and [A-Z]", re.I)
+"""Brackets that hold no name: an example, a hedge, a choice ('clockwise or counterclockwise'), a clause
+('It is raining'), a citation ('Yannier and Koedinger', '2008')."""
+
+
+def _more_definitions(ctx: Context, s, start: int) -> list[Candidate]:
+    """Definitions written inside a sentence rather than at its start."""
+    text, out = s.text, []
+    for m in WHICH_IS.finditer(text, start):
+        term = _term_before(text, m.start(), start)
+        if term and commonness(text[term[0]:term[1]]) < NAMED_RARE and not in_enumeration(text, *term) \
+                and not EXAMPLE_BEFORE.search(text[max(0, term[0] - 20):term[0]]) \
+                and not EVALUATIVE.match("a " + _unarticled(text[m.end():])):  # '…, which is [essential] for …'
+            out.append(Candidate("definition", text[term[0]:term[1]], s, [term]))
+    m = CONSISTS.search(text, start)
+    if m and word_count(text[start:m.start()]) <= 6:  # the subject is a short name, not a clause
+        span = _parts(text, m.end())
+        if span:
+            out.append(Candidate("definition", text[span[0]:span[1]], s, [span]))
+    names = [m for m in NAMED_AFTER.finditer(text, start)]
+    for m in names:
+        name = m.group("name").strip()
+        plainer = _term_before(text, m.start(), start)
+        if (1 <= word_count(name) <= 4 and not NOT_A_NAME.search(name) and not is_abbreviation(name)
+                and not name[:1].isupper() and plainer is not None and _the_rarer(name, text[plainer[0]:plainer[1]])
+                and not any(_expansion(text[:plainer[1]], w) for _, _, w in words(name) if is_abbreviation(w))
+                and not any(_paired(name, other.group("name"), len(names) == 2) for other in names if other is not m)):
+            a = m.start("name")
+            out.append(Candidate("definition", name, s, [(a, a + len(name))], data={"aside": True}))
+    return out
+
+
+NAMED_RARE = 3.5
+"""A term named inside a sentence ('…, which are …', '(…)') must be rarer than this: 'lacteals',
+'decussation', 'pedicels'; not 'hormones', 'voltage', 'neurons' (a reading judged those trivial)."""
+
+
+def _the_rarer(name: str, described: str) -> bool:
+    """'foot-like processes (pedicels)': the name in brackets is the term and the words before it its
+    plain description, so it is asked; 'tympanic membrane (eardrum)' or 'egg cell (ovum)' glosses a
+    term with a plainer or an equal word, and hiding the gloss asks the everyday word or a synonym."""
+    return commonness(name) < NAMED_RARE and commonness(name) <= commonness(described) - 0.3
+
+
+def _paired(name: str, other: str, two: bool) -> bool:
+    """'identical subunits (homomeric) or different subunits (heteromeric)', 'id (…), ego (…) and
+    superego (…)': each names the other, when one ends as the other does in a sentence of two."""
+    a, b = fold(name), fold(other)
+    return a.endswith(b) or b.endswith(a) or (two and len(a) >= 5 and len(b) >= 5 and a[-3:] == b[-3:])
+
+
+def _term_before(text: str, end: int, start: int) -> tuple[int, int] | None:
+    """The words just before `end` that can be a name: up to three, none of them a stopword or a
+    linking word ('lymphatic vessels called lacteals')."""
+    picked = []
+    for a, b, w in reversed(words(text[start:end])):
+        if fold(w) in STOPWORDS or fold(w) in LINKING or len(picked) == 3 or not w[:1].isalpha() \
+                or (picked and b != picked[-1][0] - start - 1):
+            break
+        picked.append((start + a, start + b))
+    if not picked or picked[0][1] != end or text[picked[-1][0]:picked[-1][1]].endswith("ing"):
+        return None  # '…, [yielding ATP], which is …': a participle, not a name
+    if len(picked) > 1 and zipf(text[picked[-1][0]:picked[-1][1]]) >= 4.5:
+        picked.pop()  # 'contain [numerous] synapses, which are …': the name is 'synapses'
+    return picked[-1][0], picked[0][1]
+
+
+def _parts(text: str, start: int) -> tuple[int, int] | None:
+    """What something is made of, up to the end of its clause, in at most MAX_ANSWER words."""
+    m = COMPLEMENT_END.search(text, start)
+    end = m.start() if m else len(text.rstrip())
+    phrase = text[start:end].rstrip()
+    if not 1 <= word_count(phrase) <= MAX_ANSWER or not content_stems(phrase) or commonness(phrase) >= 4.3 \
+            or text[end:end + 1] == ",":
+        return None  # '… composed of [deoxyribose sugar], a nitrogenous base …': one part of several
+    return start, start + len(phrase)
 
 
 def _names_a_thing(term: str, ctx: Context) -> bool:
@@ -82,6 +173,8 @@ EVALUATIVE = re.compile(r"^(?:a|an|the)\s+(?:(?:very|most|more|truly)\s+)?(?:cri
 """'Climate change is a global challenge that …': a judgement of X, not what X is (the fifth reading
 called such 'definitions' of the topic trivial or given away)."""
 
+
+QUOTES = "\"“”'‘’"
 
 RARE = 3.5
 """What 'X is' says X is must hold a word rarer than this, or it is a paraphrase ('methods and rituals')."""
