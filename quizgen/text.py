@@ -278,9 +278,26 @@ def zipf(word: str) -> float:
 
 @lru_cache(maxsize=1)
 def _frequencies() -> dict[str, float]:
-    from wordfreq import get_frequency_dict  # loaded on first use: a second to read its tables
+    """wordfreq's English table, read as wordfreq.get_frequency_dict("en") reads it (a test compares the
+    two whole): importing wordfreq itself, for its tokenizers and language tags, cost a one-file build
+    a fifth of its time. The file is gzipped msgpack: a header, then for each centibel of frequency
+    (0, -1, -2, …) the list of its words."""
+    import gzip
+    import importlib.util
+    from pathlib import Path
 
-    return get_frequency_dict("en", "best")
+    import msgpack
+
+    spec = importlib.util.find_spec("wordfreq")  # found, not imported
+    path = Path(spec.origin).parent / "data" / "large_en.msgpack.gz"
+    with gzip.open(path, "rb") as f:
+        header, *buckets = msgpack.load(f, raw=False)
+    if header != {"format": "cB", "version": 1}:
+        raise RuntimeError(f"wordfreq's table has a format quizgen cannot read: {header!r}")
+    table: dict[str, float] = {}
+    for centibels, bucket in enumerate(buckets):
+        table.update(dict.fromkeys(bucket, 10 ** (-centibels / 100)))
+    return table
 
 
 @lru_cache(maxsize=8192)

@@ -160,3 +160,9 @@ def test_zipf_reads_the_table_as_wordfreq_does():
               if text.zipf(w) != zipf_frequency(text.fold(w), "en")}
     assert differ == {}
     assert text.zipf("qzxv") == 0.0 and text.zipf("the") > 7
+
+
+def test_the_frequency_table_is_wordfreqs_own():
+    from wordfreq import get_frequency_dict
+
+    assert text._frequencies() == get_frequency_dict("en", "best")
