@@ -17,14 +17,14 @@ from dataclasses import dataclass, field, replace
 
 from ..model import DEFAULT_KINDS, Card, Document
 from ..text import commonness
-from . import definitions, formulas, lists, marks, numbers, phrases, relations, sequences, terms
+from . import code, definitions, formulas, lists, marks, numbers, phrases, relations, sequences, terms
 from .base import Candidate, Context
 from .cards import DEFAULT_BASE_URL, Maker, Refused, card_id, source_url, tags
 from .choose import choose
 
 __all__ = ["DEFAULT_BASE_URL", "Options", "Plan", "card_id", "generate", "plan", "source_url", "tags"]
 
-MODULES = (marks, terms, lists, sequences, numbers, formulas, definitions, relations)
+MODULES = (marks, terms, code, lists, sequences, numbers, formulas, definitions, relations)
 """Every kind of candidate fact, one module each, but the key phrases (phrases.py): looked for only in
 the sentences these leave alone, and only when everything is asked for. Three readings judged them
 GOOD 56%, 58% and 50% of the time, the least of any kind (#11 asks 60% of every kind); leaving them out
@@ -34,7 +34,8 @@ MCQ_SPECIFIC = 2.8
 """An item is asked as multiple choice only when its label is a name or a rare term: a descriptive label
 is a summary of its own explanation, and the stem gives it away."""
 
-CLOZE_FACTS = frozenset({"mark", "phrase", "term", "number", "formula", "symbol", "definition", "abbreviation", "cause", "contrast"})
+CLOZE_FACTS = frozenset({"mark", "phrase", "term", "number", "formula", "symbol", "definition", "abbreviation", "cause", "contrast",
+                         "code"})
 
 
 @dataclass(slots=True, frozen=True)
