@@ -520,15 +520,16 @@ def _results(files: Sequence[Source], options: BuildOptions, raw: bool = False, 
 
 
 def preload(phrases: bool = False) -> None:
-    """Load the data every worker reads (wordfreq's list; the tagger's weights when key phrases are
-    made) before the workers fork, so that they share its pages with this process instead of each
+    """Load the data every worker reads (wordfreq's list, Punkt; the tagger's weights when key phrases
+    are made) before the workers fork, so that they share its pages with this process instead of each
     reading its own copy; frozen, so that no collection walks (and so copies) them."""
-    from .text import zipf
+    from .text import _punkt, zipf
 
     if phrases:
         tagger.preload()
     zipf("the")
     zipf("long-term")  # and its tokenizer, for the words that are not plain letters
+    _punkt()  # and nltk, which every worker would import for itself (0.2 s each)
     gc.freeze()
 
 

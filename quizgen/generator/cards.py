@@ -120,7 +120,7 @@ class Maker:
             shown = visible_stems(text, spans) | content_stems(s.label) | content_stems(self.doc.subject)
             if related(want, shown):
                 raise Refused("give-away")
-            if related(want, ctx.question_stems):
+            if related(want, ctx.question_stems, siblings=False):
                 raise Refused("in the question")
         if word_count(text) - sum(word_count(text[a:b]) for a, b in spans) < MIN_CUE:
             raise Refused("no cue")
@@ -222,21 +222,25 @@ LEANS = re.compile(r"(?:another|also|similarly|likewise|the same|other)\b", re.I
 """An item's explanation that opens like this describes it by its siblings."""
 
 
-def related(answer: frozenset, shown: frozenset) -> bool:
+def related(answer: frozenset, shown: frozenset, siblings: bool = True) -> bool:
     """Whether a learner can read the answer off what is shown: a shared stem, or one word built from the
     other ('falsifiable' from 'false', 'undercapitalization' from 'capital', 'tokenism' from 'tokens',
-    'acid' from 'oxoacid', a long shared start or end: 'apoptosis' from 'apoptotic')."""
+    'acid' from 'oxoacid'), a long shared start ('apoptosis' from 'apoptotic') or, with `siblings`, a
+    long shared end: a sibling term beside the answer ('[phytoplankton], eaten by zooplankton') gives
+    its ending away, but a question about endocytosis does not make 'phagocytosis' its own word."""
     if answer & shown:
         return True
     for a in answer:
         for b in shown:
             short, long = (a, b) if len(a) <= len(b) else (b, a)
-            if len(short) >= 4 and (long.startswith(short) or long.endswith(short) or (len(short) >= 5 and short in long)):
+            if len(short) >= 4 and (long.startswith(short) or (len(short) >= 5 and short in long)):
+                return True
+            if len(a) >= 4 and b.endswith(a):  # a shown word built on the answer: 'oxoacids' shows 'acid'
                 return True
             if len(short) >= 6 and len(long) - len(short) <= 1 and _one_letter_apart(short, long):
                 return True  # 'oxoacid' shows 'oxyacid'
             if len(short) >= 7 and (_prefix(short, long) >= max(6, 0.75 * len(short))
-                                    or _prefix(short[::-1], long[::-1]) >= 7):
+                                    or (siblings and _prefix(short[::-1], long[::-1]) >= 7)):
                 return True  # 'apoptotic' shows 'apoptosis', 'zooplankton' 'phytoplankton'
     return False
 

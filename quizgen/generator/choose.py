@@ -21,9 +21,10 @@ expansion is under the threshold: the fifth reading judged 6 of 9 common knowled
 SPECIFIC = {"phrase", "term", "item", "definition", "abbreviation", "cause", "contrast"}
 """Kinds whose answer is words, and so is worth more the rarer those words are."""
 
-ASIDE = 0.8
-"""What a name given in brackets ('household shrines (lararia)') is worth less than a definition the
-sentence is built on."""
+ASIDE = 1.3
+"""What a definition written inside a sentence ('household shrines (lararia)', 'dislocations, which
+are defects …') is worth less than one the sentence is built on: below the sentence's numbers and a
+specific item label, which readers judged GOOD nine times in ten, against seven for these."""
 
 THRESHOLD = 1.3
 """No card below this score, however much budget is left: an empty slot is better than a weak card."""
@@ -52,7 +53,7 @@ def score(c: Candidate, keywords: frozenset) -> float:
     if c.fact in SPECIFIC:
         s += max(-1.2, min(1.0 if c.fact == "phrase" else 1.2, (4.3 - commonness(c.answer)) * 0.6))
     if c.data.get("aside"):
-        s -= ASIDE  # a name in brackets: below the sentence's own numbers
+        s -= ASIDE
     n = word_count(c.answer) if c.fact not in ("step", "formula") else 1
     if n > 5:
         s -= 0.25 * (n - 5)

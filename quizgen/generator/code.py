@@ -47,7 +47,7 @@ def candidates(ctx: Context) -> list[Candidate]:
         if EXAMPLE_BEFORE.search(before[-20:]) or ANALOGY.search(before[-40:]) or \
                 not (NAMED_AFTER.match(after) or NAMED_BEFORE.search(before)):
             continue
-        if related(content_stems(name), ctx.question_stems) or _defined(name, ctx):
+        if related(content_stems(name), ctx.question_stems, siblings=False) or _defined(name, ctx):
             continue
         seen.add(name)
         out.append(Candidate("code", name, s, [(a + len(code.text) - len(code.text.lstrip()), a + len(code.text.rstrip()))]))

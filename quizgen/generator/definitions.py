@@ -89,12 +89,12 @@ def _more_definitions(ctx: Context, s, start: int) -> list[Candidate]:
         if term and commonness(text[term[0]:term[1]]) < NAMED_RARE and not in_enumeration(text, *term) \
                 and not EXAMPLE_BEFORE.search(text[max(0, term[0] - 20):term[0]]) \
                 and not EVALUATIVE.match("a " + _unarticled(text[m.end():])):  # '…, which is [essential] for …'
-            out.append(Candidate("definition", text[term[0]:term[1]], s, [term]))
+            out.append(Candidate("definition", text[term[0]:term[1]], s, [term], data={"aside": True}))
     m = CONSISTS.search(text, start)
     if m and word_count(text[start:m.start()]) <= 6:  # the subject is a short name, not a clause
         span = _parts(text, m.end())
         if span:
-            out.append(Candidate("definition", text[span[0]:span[1]], s, [span]))
+            out.append(Candidate("definition", text[span[0]:span[1]], s, [span], data={"aside": True}))
     names = [m for m in NAMED_AFTER.finditer(text, start)]
     for m in names:
         name = m.group("name").strip()
