@@ -30,6 +30,9 @@ MAX_SEQUENCE = 8
 """Longest list learnt step by step: past this, order is not learnt card by card."""
 
 GENERIC = 3.5
+KIND_COMMON = 4.6
+"""A label among the kinds a lead introduces is a name if its explanation completes a definition of it,
+unless its words are among the commonest ('Site Management')."""
 """A label whose words are this common (mean Zipf, see text.commonness) names a category, not a fact."""
 
 ABSTRACT = re.compile(r"(?:ity|ities|ness|ism|isms|tion|tions|sion|ment|ments|ance|ence|ship|acy)$", re.I)
@@ -47,6 +50,30 @@ DEFINES = re.compile(r"(?:(?:this|these|it|they)\s+(?:is|are|refers? to|means?|d
 """An explanation that defines its label ('**Handicap Principle**: Proposes that costly traits …',
 '**Gross Sales**: This is the total revenue …'): the label is then a term to learn, however common its
 words, and the gold deck asks such labels from their definitions."""
+
+
+KINDS_OF = re.compile(r"\b(?:types?|kinds?|categories|forms|classes|include|includes|including|such as)\b[^.]*:\s*$", re.I)
+"""A lead that introduces the kinds of something ('Common topologies include:', 'The main types of
+phagocytes include:'): its labels are names of kinds."""
+
+FRAGMENT = re.compile(r"(?:(?!(?:Understanding|Utilizing|Using|Including|Making|Having|Being|Ensuring|Creating|Providing|Ongoing)\b)"
+                      r"[A-Z][a-z]+ing\s+[a-z]|(?:Useful|Ideal|Effective|Helpful|Used|Designed|Responsible)\s+(?:for|to|in)\b|"
+                      r"(?:A|An)\s+(?:[a-z\-]+\s+){0,3}?[a-z\-]+\s+(?:that|which|used|for)\b)")
+"""An explanation that is the rest of a definition of its label: 'Predicting continuous values', 'Useful
+for comparing quantities', 'A LAN that uses wireless technology'; not a sentence of its own with a
+subject ('Overfishing can lead to …'), nor a gerund of any action ('Ensuring that …')."""
+
+
+FINITE = re.compile(r"\b(?:is|are|was|were|can|could|should|must|will|would|may|might)\b")
+
+
+def _completes(explanation: str) -> bool:
+    """FRAGMENT, and a gerund or an adjective opening no clause of its own ('Managing one's habits is
+    crucial' has a subject: the gerund)."""
+    m = FRAGMENT.match(explanation)
+    if not m:
+        return False
+    return explanation.startswith(("A ", "An ")) or not FINITE.search(explanation.split(".")[0])
 
 
 def classify(info: ListInfo, question: str) -> None:
@@ -100,8 +127,11 @@ def candidates(ctx: Context) -> list[Candidate]:
             if s is None or not label or is_trivial(label) or word_count(label) > MAX_ANSWER:
                 continue
             head = label.split(" of ")[0].split()[-1].strip(".,:;)")  # 'Validation of the … Model': validation
+            explanation = plain(body).lstrip(" :–—-")
             generic = (commonness(label) >= GENERIC or bool(ABSTRACT.search(head))) \
-                and not DEFINES.match(plain(body).lstrip(" :–—-"))
+                and not DEFINES.match(explanation) \
+                and not (KINDS_OF.search(info.lead) and _completes(explanation) and commonness(label) < KIND_COMMON
+                         and not label.split()[0].endswith("ing"))  # 'Investing in Infrastructure': an action, not a name
             out.append(Candidate("item", label, s, [s.label_span],
                                  key=f"{info.key} | {fold(label)}",
                                  data={"list": info, "siblings": siblings, "generic": generic}))
