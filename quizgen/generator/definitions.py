@@ -99,9 +99,11 @@ def _more_definitions(ctx: Context, s, start: int) -> list[Candidate]:
     for m in names:
         name = m.group("name").strip()
         plainer = _term_before(text, m.start(), start)
+        described = text[plainer[0]:plainer[1]] if plainer else ""
         if (1 <= word_count(name) <= 4 and not NOT_A_NAME.search(name) and not is_abbreviation(name)
-                and not name[:1].isupper() and plainer is not None and _the_rarer(name, text[plainer[0]:plainer[1]])
-                and not any(_expansion(text[:plainer[1]], w) for _, _, w in words(name) if is_abbreviation(w))
+                and not name[:1].isupper() and plainer is not None and _the_rarer(name, described)
+                and not is_abbreviation(words(described)[-1][2])  # 'ATP (adenosine triphosphate)': its expansion
+                and not _shortens(name, text[:plainer[1]])
                 and not any(_paired(name, other.group("name"), len(names) == 2) for other in names if other is not m)):
             a = m.start("name")
             out.append(Candidate("definition", name, s, [(a, a + len(name))], data={"aside": True}))
@@ -111,6 +113,13 @@ def _more_definitions(ctx: Context, s, start: int) -> list[Candidate]:
 NAMED_RARE = 3.5
 """A term named inside a sentence ('…, which are …', '(…)') must be rarer than this: 'lacteals',
 'decussation', 'pedicels'; not 'hormones', 'voltage', 'neurons' (a reading judged those trivial)."""
+
+
+def _shortens(name: str, before: str) -> bool:
+    """'operational amplifiers (op-amps)', 'collaborative robots (cobots)', 'glucose transporters (GLUT
+    proteins)': the name is made of the letters of the words before it, so they spell it out."""
+    letters = "".join(c for c in name.split()[0] if c.isalnum())
+    return len(letters) <= 8 and _expansion(before, letters) is not None
 
 
 def _the_rarer(name: str, described: str) -> bool:
