@@ -192,30 +192,60 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         start = text.index(stripped[0])
         return [(start, start + len(stripped))]
     ends = list(_CANDIDATES.finditer(text))
-    if len(ends) <= PUNKT_MOST and not all(_plain_end(text, m) for m in ends):
+    decided = [_decided(text, m) for m in ends]
+    if len(ends) <= PUNKT_MOST and None in decided:
         try:
             return list(_punkt().span_tokenize(text))
         except TimeoutError:  # nltk's guard on its own patterns: odd text, cut the plain way
-            pass
+            decided = [m["next_tok"] is not None for m in ends]
     spans, start = [], 0
-    for m in ends:
-        if m["next_tok"] is not None:  # (only where Punkt was not asked: punctuation after the stop)
+    for m, ends_here in zip(ends, decided):
+        if ends_here and m["next_tok"] is not None:
             spans.append((start, m.end()))
             start = m.start("next_tok")
     spans.append((start, len(text.rstrip())))
     return spans
 
 
-def _plain_end(text: str, m: re.Match) -> bool:
-    """Whether Punkt surely ends a sentence at this candidate, and moves nothing across the break."""
-    if m["next_tok"] is None or m["next_tok"][0] in _CLOSERS:
-        return False
+_NOT_IN_A_TOKEN = frozenset(")\";}]*:@'({[!?`&#")
+"""Characters that end one of Punkt's word tokens or stand alone as one (its NonWord and what no word
+starts with): a word holding one is left to Punkt."""
+_PUNKT_NUMBER = re.compile(r"-?[.,]?\d[\d,.-]*")
+"""What Punkt types '##number##' (the token before its period)."""
+
+
+def _decided(text: str, m: re.Match) -> bool | None:
+    """Whether Punkt, with our parameters (abbreviations only: no collocations, no sentence starters, no
+    orthographic context), ends a sentence at this candidate: True or False where that is sure, None
+    where Punkt must be asked. Punkt reads the word before the stop as a token: a plain word ends the
+    sentence, an abbreviation never does, a number does only before a capital; initials, quotes and
+    brackets after the stop, and anything odder, are Punkt's to decide."""
+    nxt = m["next_tok"]
+    if nxt is None or nxt[0] in _CLOSERS:
+        return None
     end = m.start()
     start = end
-    while start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
+    while start > 0 and text[start - 1] not in _BLANKS:
         start -= 1
-    return (end - start >= 2 and (start == 0 or text[start - 1] in _BLANKS)
-            and (text[end] != "." or text[start:end].lower() not in ABBREVIATIONS))
+    word = text[start:end]
+    if any(c in ".?!" for c in word) or "--" in word:
+        return None  # another candidate, or an ellipsis, inside the word: Punkt joins their contexts
+    if text[end] != ".":
+        return True  # '?' and '!' are tokens of their own, always an end
+    cut = max((i for i, c in enumerate(word) if c in _NOT_IN_A_TOKEN or c.isspace()), default=-1)  # '\xa0' too
+    token = word[cut + 1:]
+    if not token:
+        return True  # 'payable).': the stop alone is a token, and an end
+    if any(c in _NOT_IN_A_TOKEN for c in token) or token[0] in "-,":
+        return None
+    low = token.lower()
+    if low in ABBREVIATIONS or low.split("-")[-1] in ABBREVIATIONS:
+        return None if len(token) == 1 else False
+    if len(token) == 1 and token.isalpha():
+        return None  # an initial: Punkt looks at the next word
+    if _PUNKT_NUMBER.fullmatch(low):
+        return False if nxt[0].islower() else True if nxt[0].isupper() else None
+    return True
 
 
 @lru_cache(maxsize=8192)
@@ -263,12 +293,17 @@ def zipf(word: str) -> float:
     """How common a word is in English, on the Zipf scale (wordfreq's data, shipped in its wheel):
     7 for 'the', about 4.5 for 'context' or 'historical', under 3 for 'acetylcholine'.
 
-    A word of plain letters, most of them, is looked up in wordfreq's table directly and rounded as
-    wordfreq.zipf_frequency rounds it (tests/test_text.py checks they agree): that function tokenizes
-    its argument first, which cost a tenth of a build."""
+    A word of plain letters, or of such words joined by hyphens, is looked up in wordfreq's table
+    directly and combined and rounded as wordfreq.zipf_frequency does (tests/test_text.py checks they
+    agree): that function tokenizes its argument first, which cost a tenth of a build, and its
+    tokenizer takes a third of a second to load."""
     word = fold(word)
-    if word.isascii() and word.isalpha():
-        freq = _frequencies().get(word, 1e-9)  # wordfreq's floor: Zipf 0
+    parts = word.split("-") if word.isascii() else ()
+    if parts and all(p.isalpha() for p in parts):  # 'cell', 'long-term': wordfreq's tokens are the parts
+        table = _frequencies()
+        if any(p not in table for p in parts):
+            return 0.0  # wordfreq's floor
+        freq = 1.0 / sum(1.0 / table[p] for p in parts)  # combined as wordfreq combines tokens
         freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
         return round(math.log(freq, 10) + 9, 2)
     from wordfreq import zipf_frequency
