@@ -193,11 +193,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         return [(start, start + len(stripped))]
     ends = list(_CANDIDATES.finditer(text))
     decided = [_decided(text, m) for m in ends]
-    if len(ends) <= PUNKT_MOST and None in decided:
-        try:
-            return list(_punkt().span_tokenize(text))
-        except TimeoutError:  # nltk's guard on its own patterns: odd text, cut the plain way
-            decided = [m["next_tok"] is not None for m in ends]
+    if None in decided:
+        if len(ends) <= PUNKT_MOST:
+            try:
+                return list(_punkt().span_tokenize(text))
+            except TimeoutError:  # nltk's guard on its own patterns: odd text, cut the plain way
+                pass
+        decided = [d is not False for d in decided]  # what Punkt would be asked about is an end
     spans, start = [], 0
     for m, ends_here in zip(ends, decided):
         if ends_here and m["next_tok"] is not None:

@@ -268,7 +268,8 @@ def test_huge_numbers_build_in_worker_processes_too(tmp_path):
 @pytest.mark.parametrize("paragraph", ["a. " * 100_000, "x.) " * 50_000, "Dr. e.g. " * 40_000],
                          ids=["stops", "stops-and-parens", "abbreviations"])
 def test_a_paragraph_of_endless_stops_builds_in_bounded_time(tmp_path, paragraph):
-    """Punkt gave up (nltk's 5 s regex limit: 'internal error') on 100,000 'a. ': now every stop is a break."""
+    """Punkt gave up (nltk's 5 s regex limit: 'internal error') on 100,000 'a. ': past PUNKT_MOST, every
+    stop whose end Punkt would have to decide is a break."""
     from quizgen.text import PUNKT_MOST, sentence_spans
 
     started = time.monotonic()
