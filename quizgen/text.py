@@ -253,7 +253,7 @@ def _decided(text: str, m: re.Match) -> bool | None:
 @lru_cache(maxsize=8192)
 def word_count(text: str) -> int:
     """len(tokens(text)), without stemming every word to count them."""
-    return sum(1 for _ in _WORD.finditer(text))
+    return len(_WORD.findall(text))
 
 
 @lru_cache(maxsize=8192)

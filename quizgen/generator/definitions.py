@@ -17,6 +17,8 @@ REFERS = re.compile(rf"^{_TERM}(?:\s*\([^)]{{1,40}}\))?,?\s+(?:refers? to|(?:is|
 NAMED = re.compile(r"\b(?:also|otherwise|commonly|sometimes|often)?\s*(?:known|called|referred to|termed|dubbed)\s+as\s+"
                    r"(?P<name>(?:the |an? )?[^,;:.()]{2,60})|\b(?:is|are) (?:called|termed|named) "
                    r"(?P<name2>(?:the |an? )?[^,;:.()]{2,60})", re.I)
+NAMING = ("known", "called", "referred", "termed", "dubbed", "named")
+"""Words one of which NAMED's every match holds: a sentence with none is not searched."""
 ABBREVIATION = re.compile(r"\((?P<abbr>[A-Z][A-Za-z0-9&\-]{1,9}?)s?\)")
 
 
@@ -45,7 +47,8 @@ def candidates(ctx: Context) -> list[Candidate]:
                     a, b = offset + span[0], offset + span[1]
                     out.append(Candidate("definition", text[a:b], s, [(a, b)]))
             break
-        for m in NAMED.finditer(text):
+        low = text.lower()
+        for m in (NAMED.finditer(text) if any(w in low for w in NAMING) else ()):
             group = "name" if m.group("name") else "name2"
             raw = m.group(group)
             a = m.start(group) + len(raw) - len(raw.lstrip())
@@ -58,7 +61,7 @@ def candidates(ctx: Context) -> list[Candidate]:
                 span = (a, a + len(name))
                 out.append(Candidate("definition", text[span[0]:span[1]], s, [span]))
         out.extend(_more_definitions(ctx, s, start))
-        for m in ABBREVIATION.finditer(text):
+        for m in (ABBREVIATION.finditer(text) if "(" in text else ()):
             expansion = _expansion(text[:m.start()], m.group("abbr"))
             if expansion:  # hidden with its parenthesis: the letters would spell the answer out
                 a, b = expansion
@@ -84,18 +87,19 @@ NOT_A_NAME = re.compile(r"^(?:e\.?g|i\.?e|see|or|and|also|such|like|including|fo
 def _more_definitions(ctx: Context, s, start: int) -> list[Candidate]:
     """Definitions written inside a sentence rather than at its start."""
     text, out = s.text, []
-    for m in WHICH_IS.finditer(text, start):
+    low = text.lower()
+    for m in (WHICH_IS.finditer(text, start) if "which" in low else ()):
         term = _term_before(text, m.start(), start)
         if term and commonness(text[term[0]:term[1]]) < NAMED_RARE and not in_enumeration(text, *term) \
                 and not EXAMPLE_BEFORE.search(text[max(0, term[0] - 20):term[0]]) \
                 and not EVALUATIVE.match("a " + _unarticled(text[m.end():])):  # '…, which is [essential] for …'
             out.append(Candidate("definition", text[term[0]:term[1]], s, [term], data={"aside": True}))
-    m = CONSISTS.search(text, start)
+    m = CONSISTS.search(text, start) if any(w in low for w in ("consist", "compos", "compris", "made up")) else None
     if m and word_count(text[start:m.start()]) <= 6:  # the subject is a short name, not a clause
         span = _parts(text, m.end())
         if span:
             out.append(Candidate("definition", text[span[0]:span[1]], s, [span], data={"aside": True}))
-    names = [m for m in NAMED_AFTER.finditer(text, start)]
+    names = list(NAMED_AFTER.finditer(text, start)) if "(" in text else []
     for m in names:
         name = m.group("name").strip()
         plainer = _term_before(text, m.start(), start)

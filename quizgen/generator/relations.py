@@ -13,6 +13,9 @@ CAUSE = re.compile(r"\b(?:because of|due to|owing to|as a result of|caused by|dr
 CONTRAST = re.compile(r"\b(?:unlike|in contrast to|whereas)\s+", re.I)
 """Markers whose phrase is a thing to recall ('due to [the Coriolis effect]'), not the stock opposite or
 the generic benefit that 'rather than', 'leads to' or 'reduces' introduce (judged give-aways)."""
+CAUSE_WORDS = ("because", "due to", "owing", "result", "caused", "driven", "triggered", "arise")
+CONTRAST_WORDS = ("unlike", "contrast", "whereas")
+"""Words one of which each match holds: a sentence with none is not searched."""
 SPECIFIC = 3.9
 END = re.compile(r"[,;:.!?()—–]|\s(?:but|which|while|whereas|thereby|thus|where|when)\s")
 
@@ -31,8 +34,9 @@ def candidates(ctx: Context) -> list[Candidate]:
     out = []
     for s in ctx.sentences:
         start = s.label_span[1] if s.label_span else 0
-        for fact, pattern in (("cause", CAUSE), ("contrast", CONTRAST)):
-            for m in pattern.finditer(s.text, start):
+        low = s.text.lower()
+        for fact, pattern, words in (("cause", CAUSE, CAUSE_WORDS), ("contrast", CONTRAST, CONTRAST_WORDS)):
+            for m in (pattern.finditer(s.text, start) if any(w in low for w in words) else ()):
                 span = _phrase(s.text, m.end())
                 if span and in_enumeration(s.text, *span):
                     continue  # 'due to [fossil fuels], deforestation, and industry': one cause of several
