@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from ..model import Card, Document
-from ..render import blocks_html, escape, inlines_html
+from ..render import blocks_html, escape, inlines_html, plain
 from ..text import commonness, content_stems, find_term, fold, word_count
 from .base import (BACK_REFERENCE, MAX_SENTENCE, MIN_CUE, Candidate, Context, Span, in_enumeration, slice_inlines,
                    visible_stems)
@@ -168,7 +168,9 @@ class Maker:
                 continue  # nothing before it to cue it: the list's name alone asks for anything
             want = content_stems(label)
             if commonness(label) >= GENERIC_STEP:
-                continue  # 'Preparation', 'Interpretation', 'Troubleshooting': guessable from any procedure
+                continue  # 'Preparation', 'Interpretation': guessable from any procedure
+            if BRANCH.match(plain(info.items[n][2]).lstrip(" :–—-")):
+                continue  # '**Troubleshooting**: If the route does not appear, …': a branch, not a stage
             others = (content_stems(" ".join(labels[n - 1:n])) | content_stems(info.heading)
                       | self.ctx.question_stems | content_stems(self.doc.subject))
             if not want or related(want, others):
@@ -208,6 +210,10 @@ def _torn(hidden: str) -> bool:
     """A hidden span that opens or closes a bracket or a quote it does not hold whole."""
     return any(hidden.count(o) != hidden.count(c) for o, c in ("()", "[]", "“”")) or hidden.count('"') % 2 == 1
 
+
+BRANCH = re.compile(r"(?:if|when|in case|should|whenever|unless)\b", re.I)
+"""A step whose explanation opens like this is what to do should something happen, not a stage of the
+order: its place in the list is arbitrary."""
 
 LISTED = {"abbreviation", "definition"}
 """Kinds whose answer, when it is one example of a set, is ambiguous."""
