@@ -211,9 +211,10 @@ def _torn(hidden: str) -> bool:
     return any(hidden.count(o) != hidden.count(c) for o, c in ("()", "[]", "“”")) or hidden.count('"') % 2 == 1
 
 
-BRANCH = re.compile(r"(?:if|when|in case|should|whenever|unless)\b", re.I)
+BRANCH = re.compile(r"(?:if|in case|should|unless)\b", re.I)
 """A step whose explanation opens like this is what to do should something happen, not a stage of the
-order: its place in the list is arbitrary."""
+order: its place in the list is arbitrary. ('When' opens stages too: 'When ventricular pressure exceeds
+…, the valves open'.)"""
 
 LISTED = {"abbreviation", "definition"}
 """Kinds whose answer, when it is one example of a set, is ambiguous."""
