@@ -69,7 +69,7 @@ def test_seeds_import_into_anki_and_update_in_place(seeds, tmp_path):
         # Edit one seed's answer, rebuild: the same notes, the edited one updated, nothing new.
         seed = seeds / "000_61fff66e109f6cc2.txt"
         seed.write_text(seed.read_text(encoding="utf-8").replace(
-            "which breaks down ACh", "which quickly breaks down ACh"), encoding="utf-8")
+            "which is the small gap between", "which is the narrow gap between"), encoding="utf-8")
         later = os.stat(seed).st_mtime + 5  # a real edit comes seconds after the build, not in the same one
         os.utime(seed, (later, later))
         quizgen.build([seeds], deck)
@@ -79,7 +79,7 @@ def test_seeds_import_into_anki_and_update_in_place(seeds, tmp_path):
         updated = [col.get_note(entry.id.nid) for entry in log.updated]
         edited_doc = {c.id for c in quizgen.pipeline.cards([seed], quizgen.BuildOptions(), quizgen.Report())}
         assert updated and {n.guid for n in updated} <= edited_doc
-        assert any("quickly breaks down" in "".join(n.fields) for n in updated)
+        assert any("narrow gap" in "".join(n.fields) for n in updated)
     finally:
         col.close()
 

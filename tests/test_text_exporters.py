@@ -24,7 +24,7 @@ SEEDS = Path(__file__).parent.parent / "seeds"
 
 def three_docs(folder: Path) -> list[Path]:
     return [write_doc(folder, f"d{n}.md", id=7000 + n, subject=("Medicine", "Biology", "Physics")[n],
-                      question=f"What does junction {n} do?", title=f"What does junction {n} do?")
+                      question=f"What is junction {n}?", title=f"What is junction {n}?")
             for n in range(3)]
 
 

@@ -100,7 +100,7 @@ def plan(doc: Document, options: Options = Options()) -> Plan:
         return [maker.cloze(c)]
 
     cards = choose(ctx, wanted, build, dropped, everything=options.everything)
-    if (cards or options.everything) and "qa" in kinds:
+    if "qa" in kinds:  # a question asking one thing that the description answers is a fact of its own
         try:
             cards.insert(0, maker.qa(options.everything))
         except Refused as e:

@@ -286,9 +286,15 @@ def _answers_it(text: str) -> bool:
     return 8 <= word_count(text) <= QA_WORDS and not META.search(text) and not text.rstrip().endswith(":")
 
 
-ONE_THING = re.compile(r"^\s*(?:what\s+(?:is|was|are|were|does|do)\s+(?:a|an|the)?\s*[^,?]{1,60}\??\s*$|"
+ONE_THING = re.compile(r"^(?!.*\band\b)\s*(?:what\s+(?:is|was)\s+(?!(?:(?:a|an|the)\s+)?(?:procedure|process|role|purpose|"
+                       r"significance|importance|impact|effects?|difference|relationship|functions?|mechanism|history|"
+                       r"definition|meaning|steps?|stages?|types?|benefits?)\b)(?:(?:a|an|the)\s+)?[^,?]{1,60}\??\s*$|"
+                       r"what\s+(?:are|were)\s+(?!the\b|some\b|its\b|their\b)[^,?]{1,60}\??\s*$|"
                        r"(?:define|who\s+(?:is|was)|what\s+does\s+\S+\s+(?:mean|stand for))\b)", re.I)
-"""A question with one short answer: 'What is a sarcomere?', 'Define osmosis', 'Who was Ada Lovelace?'."""
+"""A question with one short answer: 'What is a sarcomere?', 'What are prions?', 'Define osmosis', 'Who
+was Ada Lovelace?'; not one that asks for a set ('What are the signs of …?', 'What is the procedure
+for …?', 'What is the role of …?') or two things ('Define X and explain …'): a reading of 18 held-out
+Q&A cards judged 15 of those whole articles to recite."""
 
 
 def _short_answer(doc: Document) -> str:
