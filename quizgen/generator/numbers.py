@@ -12,6 +12,11 @@ from .base import Candidate, Context, Sentence, text_ranges
 _N = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _W = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
       r"fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|half|a few|several)")
+_COUNTED = r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|" \
+           r"sixty|seventy|eighty|ninety|hundred|thousand|million|billion|" \
+           r"one(?=[\s-]+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur)))"
+"""Number words a card may ask: 'one' only of a time ('within one year'), not 'one species', 'half', 'a
+few' or 'several' ('part of several states'), which a reading found asked as numbers and judged trivial."""
 _Q = r"(?:approximately|about|around|roughly|nearly|almost|over|under|below|above|within|up to|at least|at most|more than|" \
      r"less than|fewer than|between|only|just)\s+"
 _UNIT_WORDS = (r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|"
@@ -27,7 +32,7 @@ NUMBER = re.compile(
     rf"(?P<decade>(?:1[0-9]{{2}}0|20[0-9]0)s(?:\s*(?:-|–|to|and)\s*(?:the\s+)?(?:1[0-9]{{2}}0|20[0-9]0)s)?)\b|"
     rf"(?P<cur>{_CURRENCY})?(?P<num>[-−]?{_N})(?:\s*(?:-|–|to|and)\s*{_N})?(?:\s*(?P<pct>%)|(?P<ord>st|nd|rd|th)\b(?:\s+(?:and|to|-|–)\s+{_N}(?:st|nd|rd|th))?"
     rf"\s+(?:centur(?:y|ies)|millenni\w+)|-?\s*(?P<unit>°[CFK]?|[^\W\d_][\w²³⁺⁻/·−]*(?:\s+(?:crore|lakh|million|billion|trillion))?))?"
-    rf"|(?P<word>{_W})(?:\s+(?:to|and|or)\s+{_W})?[\s-]+(?P<wunit>{_UNIT_WORDS})\b)",
+    rf"|(?P<word>{_COUNTED})(?:\s+(?:to|and|or)\s+{_W})?[\s-]+(?P<wunit>{_UNIT_WORDS})\b)",
     re.I)
 YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})s?$")
 _DIGIT = re.compile(r"\d")
@@ -119,7 +124,8 @@ def candidates(ctx: Context) -> list[Candidate]:
                 continue  # '(e.g., 0.01%, 0.05%, and 0.1%)', '32-bit or 64-bit': one of several
             if RESULT.match(text):
                 continue  # 'Thus, the net sales amount to $46,500': a worked result, its inputs elsewhere
-            if PUBLISHED.search(text[max(0, a - 16):a]) or (text[a - 1:a] == "(" and text[max(0, a - 3):a - 1].strip() in ('"', "”", "'")):
+            if PUBLISHED.search(text[max(0, a - 16):a]) or (text[a - 1:a] == "(" and text[max(0, a - 3):a - 1].strip() in ('"', "”", "'")) \
+                    or CITED.search(text[max(0, a - 80):a]):
                 continue  # 'published in 1928', '"Signification, Representation, Ideology" (1985)': a title's date
             if m.group("pct") and re.search(r"\.\d\d", text[a:b]):
                 continue  # '15.64%': the precision of one study, not a figure to learn
@@ -219,6 +225,10 @@ NUMBER_AFTER = re.compile(r"\s*(?:,|,?\s*(?:and|or))\s*(?:[$€£₹]\s?)?\d")
 """A number beside another with nothing between but a comma or 'and'/'or': a member of a set of values,
 any of which fits; a number with its own words ('65 GW from solar, 15 GW from wind') is not one."""
 PUBLISHED = re.compile(r"\b(?:published|released|printed|issued)\s+(?:in\s+)?$", re.I)
+CITED = re.compile(r"(?:\bet al\.?,?\s*|\([A-Z][^()]{0,60}?,\s*|(?:[A-Z][a-z]+\s+){1,5}(?:Scheme|Policy|Act|Plan|Programme|"
+                   r"Program|Strategy|Mission|Initiative|Report|Vision|Agenda|Declaration|Convention|Rules|Regulations),\s*)$")
+"""A citation's year ('(Kozlowski et al., 2016)') or the year of a named scheme ('the Rajasthan Investment
+Promotion Scheme, 2024'): part of a reference or a name, not a date to learn."""
 EXAMPLE_BEFORE = re.compile(r"(?:e\.g\.|i\.e\.|such as|for example|for instance|like),?\s*(?:\(|\s)*$", re.I)
 RESULT = re.compile(r"\s*(?:thus|therefore|hence|so|this gives|we get)\b", re.I)
 ARBITRARY = re.compile(r"\d{3}[-. ]\d{3,4}(?:[-. ]\d{2,4})?\b|\d+(?:[-./]\d+){2,}")
