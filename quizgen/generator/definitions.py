@@ -121,7 +121,10 @@ NAMED_RARE = 3.5
 
 def _shortens(name: str, before: str) -> bool:
     """'operational amplifiers (op-amps)', 'collaborative robots (cobots)', 'glucose transporters (GLUT
-    proteins)': the name is made of the letters of the words before it, so they spell it out."""
+    proteins)': the name is made of the letters of the words before it, so they spell it out; and a
+    unit's symbol ('cubic centimeters (cm³)') is the words before it written short."""
+    if any(c in name for c in "²³°µ/") or len(name) <= 3:
+        return True
     letters = "".join(c for c in name.split()[0] if c.isalnum())
     return len(letters) <= 8 and _expansion(before, letters) is not None
 
