@@ -27,6 +27,10 @@ BACK_REFERENCE = re.compile(r"^(?:this|these|that|those|it|its|they|their|them|h
                             r"the latter|the former|here|there)\b", re.I)
 """A sentence that opens like this leans on the one before it."""
 
+EXAMPLE_BEFORE = re.compile(r"\b(?:such as|like|e\.g\.|i\.e\.|including|for example|for instance)[,:]?[\s(]*$", re.I)
+"""Words that end just before an example ('such as [ATP]', 'e.g. (5 mg)'): what follows is one case of
+several, not the fact itself."""
+
 
 @dataclass(slots=True)
 class Sentence:

@@ -8,6 +8,7 @@ import random
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from os.path import commonprefix
 
 from ..model import Card, Document
 from ..render import blocks_html, escape, inlines_html, plain
@@ -253,10 +254,7 @@ def related(answer: frozenset, shown: frozenset, siblings: bool = True) -> bool:
 
 
 def _prefix(a: str, b: str) -> int:
-    n = 0
-    while n < len(a) and n < len(b) and a[n] == b[n]:
-        n += 1
-    return n
+    return len(commonprefix((a, b)))
 
 
 def _one_letter_apart(a: str, b: str) -> bool:

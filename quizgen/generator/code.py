@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 from ..text import content_stems
-from .base import Candidate, Context
+from .base import EXAMPLE_BEFORE, Candidate, Context
 from .cards import related
-from .numbers import EXAMPLE, EXAMPLE_BEFORE
+from .numbers import EXAMPLE
 
 KIND = (r"(?:command|keyword|class|method|function|module|operator|directive|statement|library|package|"
         r"flag|option|attribute|property|decorator|macro|header|tag|element|protocol|type|exception|constructor)s?")

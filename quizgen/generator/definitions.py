@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 
 from ..text import LINKING, STOPWORDS, commonness, content_stems, fold, is_abbreviation, is_content, word_count, words, zipf
-from .base import MAX_ANSWER, Candidate, Context, in_enumeration
-from .phrases import EXAMPLE_BEFORE
+from .base import EXAMPLE_BEFORE, MAX_ANSWER, Candidate, Context, in_enumeration
 
 _TERM = r"(?P<term>(?:the |an? )?[^\W\d_][\w\-'’ ]{1,60}?)"
 IS_A = re.compile(rf"^{_TERM}(?:\s*\([^)]{{1,40}}\))?,?\s+(?:is|are)\s+(?:(?:often|commonly|generally|typically|also)\s+)?"
@@ -60,7 +59,7 @@ def candidates(ctx: Context) -> list[Candidate]:
             if name and _term_ok(name) and not any(q in name for q in "\"“”‘’") and "' " not in name:
                 span = (a, a + len(name))
                 out.append(Candidate("definition", text[span[0]:span[1]], s, [span]))
-        out.extend(_more_definitions(ctx, s, start))
+        out.extend(_more_definitions(ctx, s, start, low))
         for m in (ABBREVIATION.finditer(text) if "(" in text else ()):
             expansion = _expansion(text[:m.start()], m.group("abbr"))
             if expansion:  # hidden with its parenthesis: the letters would spell the answer out
@@ -84,10 +83,9 @@ NOT_A_NAME = re.compile(r"^(?:e\.?g|i\.?e|see|or|and|also|such|like|including|fo
 ('It is raining'), a citation ('Yannier and Koedinger', '2008')."""
 
 
-def _more_definitions(ctx: Context, s, start: int) -> list[Candidate]:
-    """Definitions written inside a sentence rather than at its start."""
+def _more_definitions(ctx: Context, s, start: int, low: str) -> list[Candidate]:
+    """Definitions written inside a sentence rather than at its start (`low`: its text lowercased)."""
     text, out = s.text, []
-    low = text.lower()
     for m in (WHICH_IS.finditer(text, start) if "which" in low else ()):
         term = _term_before(text, m.start(), start)
         if term and commonness(text[term[0]:term[1]]) < NAMED_RARE and not in_enumeration(text, *term) \

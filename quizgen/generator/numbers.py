@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 from ..text import STOPWORDS, fold, zipf
-from .base import Candidate, Context, Sentence, text_ranges
+from .base import EXAMPLE_BEFORE, Candidate, Context, Sentence, text_ranges
 
 _N = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _W = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
@@ -229,7 +229,6 @@ CITED = re.compile(r"(?:\bet al\.?,?\s*|\([A-Z][^()]{0,60}?,\s*|(?:[A-Z][a-z]+\s
                    r"Program|Strategy|Mission|Initiative|Report|Vision|Agenda|Declaration|Convention|Rules|Regulations),\s*)$")
 """A citation's year ('(Kozlowski et al., 2016)') or the year of a named scheme ('the Rajasthan Investment
 Promotion Scheme, 2024'): part of a reference or a name, not a date to learn."""
-EXAMPLE_BEFORE = re.compile(r"(?:e\.g\.|i\.e\.|such as|for example|for instance|like),?\s*(?:\(|\s)*$", re.I)
 RESULT = re.compile(r"\s*(?:thus|therefore|hence|so|this gives|we get)\b", re.I)
 ARBITRARY = re.compile(r"\d{3}[-. ]\d{3,4}(?:[-. ]\d{2,4})?\b|\d+(?:[-./]\d+){2,}")
 """Phone numbers, codes and full dates: digits nobody should learn."""

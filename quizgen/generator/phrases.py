@@ -10,7 +10,7 @@ import re
 
 from ..tagger import noun_phrases
 from ..text import content_stems, is_content, tokens, zipf
-from .base import MAX_ANSWER, MAX_SENTENCE, MIN_CUE, Candidate, Context, Sentence, in_enumeration, text_ranges
+from .base import EXAMPLE_BEFORE, MAX_ANSWER, MAX_SENTENCE, MIN_CUE, Candidate, Context, Sentence, in_enumeration, text_ranges
 
 SPECIFIC = 2.25
 """The phrase's rarest word must be rarer than this on the Zipf scale: a term of the field
@@ -19,7 +19,7 @@ SPECIFIC = 2.25
 than recalls. In the fifth reading 15 of 25 phrases rarer than this were GOOD, 28 of 138 of the others."""
 
 
-EXAMPLE_BEFORE = re.compile(r"\b(?:such as|like|e\.g\.|i\.e\.|including|for example|for instance|from)[,:]?\s*\(?$", re.I)
+FROM_BEFORE = re.compile(r"\bfrom[,:]?\s*\(?$", re.I)
 VAGUE_BEFORE = re.compile(r"\b(?:highly|very|more|most|less|resulted in|results in|leads to|led to)\s+$", re.I)
 
 
@@ -62,9 +62,10 @@ def _best(ctx: Context, s: Sentence) -> tuple[int, int] | None:
                 continue
             if in_enumeration(s.text, a, b) or s.text[a - 1:a] in ("@", "/", ".") or s.text[b:b + 1] in ("@", "/"):
                 continue  # 'pencils, erasers, and [...]': any member of the set fits
-            if EXAMPLE_BEFORE.search(s.text[max(0, a - 20):a]) or " other " in f" {s.text[a:b]} ":
+            before = s.text[max(0, a - 20):a]
+            if EXAMPLE_BEFORE.search(before) or FROM_BEFORE.search(before) or " other " in f" {s.text[a:b]} ":
                 continue  # 'software such as [...]', '[...] and other features': an example, any would do
-            if VAGUE_BEFORE.search(s.text[max(0, a - 20):a]):
+            if VAGUE_BEFORE.search(before):
                 continue  # 'highly [...]', 'resulted in [...]': the cue says what kind of answer, not which
             words = [w for _, _, w, _ in tokens(s.text[a:b]) if is_content(w) and not w[:1].isdigit()]
             if not words or len(words) > 5 or len(tokens(s.text[a:b])) > MAX_ANSWER:
