@@ -305,12 +305,12 @@ def _short_answer(doc: Document) -> str:
     return ""  # a lead or an "In summary" paragraph was judged an intro or a vague summary 5 times in 6
 
 
-FIGURE = re.compile(r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+FIGURE = re.compile(r"(?<![^\W\d_])\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"twenty|thirty|forty|fifty|hundred|thousand|million|billion)\b", re.I)
 
 
 def _figures(text: str) -> frozenset:
-    """The numbers a text states, whole: '1,100' is not '100', 'four' is a number too."""
+    """The numbers a text states, whole: '1,100' is not '100', 'four' is a number too, the '2' of 'SaO2' none."""
     return frozenset(m.group().lower() for m in FIGURE.finditer(text))
 
 

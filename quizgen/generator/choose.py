@@ -54,7 +54,12 @@ def score(c: Candidate, keywords: frozenset) -> float:
         s += max(-1.2, min(1.0 if c.fact == "phrase" else 1.2, (4.3 - commonness(c.answer)) * 0.6))
     if c.data.get("aside"):
         s -= ASIDE
-    n = word_count(c.answer) if c.fact not in ("step", "formula") else 1
+    if c.fact in ("step", "formula"):
+        n = 1
+    elif c.fact == "number" and c.sentence is not None:  # two figures hidden together: each is one answer
+        n = max(word_count(c.sentence.text[a:b]) for a, b in c.spans)
+    else:
+        n = word_count(c.answer)
     if n > 5:
         s -= 0.25 * (n - 5)
     if fold(c.answer) in keywords:
@@ -118,8 +123,8 @@ def choose(ctx: Context, candidates: list[Candidate], build: Callable[[Candidate
             continue
         where = (c.sentence.block, c.sentence.text) if c.sentence is not None else None
         stems = _identity(c.answer, c.fact)
-        if where is not None and where in sentences and (c.fact, sentences[where]) != ("number", {"number"}):
-            # one card a sentence, but for its numbers: each card hides one, the others are its cue
+        if where is not None and where in sentences and not (c.sentence.role == "table" and c.fact == "number"):
+            # one card a sentence, but for a table's cells: each card hides one, its column is the cue
             dropped["same sentence"] += 1
             continue
         if c.fact != "step" and any(stems <= a or a <= stems for a in answers):

@@ -30,11 +30,13 @@ DATE = re.compile(rf"\b{_MONTH}(?:\s+\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?,?)?\s+(
 NUMBER = re.compile(
     rf"(?<![\w.$\\\-–/^])(?:{_Q})?(?:"
     rf"(?P<decade>(?:1[0-9]{{2}}0|20[0-9]0)s(?:\s*(?:-|–|to|and)\s*(?:the\s+)?(?:1[0-9]{{2}}0|20[0-9]0)s)?)\b|"
-    rf"(?P<cur>{_CURRENCY})?(?P<num>[-−]?{_N})(?:\s*(?:-|–|to|and)\s*{_N})?(?:\s*(?P<pct>%)|(?P<ord>st|nd|rd|th)\b(?:\s+(?:and|to|-|–)\s+{_N}(?:st|nd|rd|th))?"
+    rf"(?P<cur>{_CURRENCY})?(?P<num>[-−]?{_N})(?P<to>\s*(?:-|–|to|and)\s*{_N})?(?:\s*(?P<pct>%)|(?P<ord>st|nd|rd|th)\b(?:\s+(?:and|to|-|–)\s+{_N}(?:st|nd|rd|th))?"
     rf"\s+(?:centur(?:y|ies)|millenni\w+)|-?\s*(?P<unit>°[CFK]?|[^\W\d_][\w²³⁺⁻/·−]*(?:\s+(?:crore|lakh|million|billion|trillion))?))?"
     rf"|(?P<word>{_COUNTED})(?:\s+(?:to|and|or)\s+{_W})?[\s-]+(?P<wunit>{_UNIT_WORDS})\b)",
     re.I)
 YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})s?$")
+YEAR_TO = re.compile(r"\s*(?:-|–|to|and)\s*(?:1[0-9]{3}|20[0-9]{2}|\d{2})")
+"""The end of a span of years: '1884-1885', '2023-24', '2016 and 2018'."""
 _DIGIT = re.compile(r"\d")
 _LETTERS = re.compile(r"[^\W\d_]+")
 NUMBER_WORDS = frozenset(re.findall(r"[a-z]+", _W)) - {"a"}  # "a few" holds "few"
@@ -61,14 +63,23 @@ UNIT = re.compile(_UNIT_WORDS + r"$", re.I)
 
 
 def _unit_ok(unit: str) -> bool:
-    """What follows a number says what it counts: a unit we know, a symbol ('mV', 'cm²', 'Na⁺'), or a
-    rare plural noun ('agonists'), never a verb ('1 indicates') or a common word."""
+    """What follows a number says what it counts: a unit we know, a symbol ('mV', 'cm²', 'Na⁺', 'kg'), or
+    a rare plural noun ('agonists'), never a verb ('1 indicates') or a common word ('2050 due', '20 new')."""
     first = unit.split()[0]
-    if fold(first) in STOPWORDS or len(first) > 15:
-        return False
-    if UNIT.match(first) or UNIT.match(unit) or MAGNITUDE.match(first) or len(first) <= 4 or any(c in first for c in "²³⁺⁻·/−"):
+    if fold(first) in STOPWORDS or len(first) > 15 or _DIGIT.search(first):
+        return False  # '… M3J [3J6]': a code, not a figure with its unit
+    if UNIT.match(first) or UNIT.match(unit) or MAGNITUDE.match(first) or any(c in first for c in "²³⁺⁻·/−"):
+        return True
+    if len(first) <= 4 and not _a_word(first):
         return True
     return first.endswith("s") and not first.endswith(("ates", "izes", "ises", "ies")) and zipf(first) < 4.0
+
+
+def _a_word(short: str) -> bool:
+    """A short lowercase word with a vowel that everyday English uses ('due', 'new', 'made', 'city'), not
+    a unit's symbol ('mm', 'kg', 'nm', 'amps')."""
+    return short.isalpha() and short.islower() and any(v in short for v in "aeiouy") and not short.endswith("s") \
+        and zipf(short) >= 4.0
 
 
 def candidates(ctx: Context) -> list[Candidate]:
@@ -93,6 +104,7 @@ def candidates(ctx: Context) -> list[Candidate]:
             before = text[:a].split()
             if before and fold(before[-1].strip("(,")) in NOT_A_QUANTITY:
                 continue
+            unit = None
             if m.group("num"):
                 raw = m.group("num").replace(",", "")
                 unit = m.group("unit")
@@ -102,22 +114,27 @@ def candidates(ctx: Context) -> list[Candidate]:
                 elif m.group("pct") or m.group("ord"):
                     pass
                 elif unit:
-                    if not _unit_ok(unit):
-                        if YEAR.match(raw):
-                            b = m.end("num")
+                    figure_end = m.end("to") if YEAR_TO.fullmatch(m.group("to") or "") else m.end("num")  # '1884-1885 marked'
+                    if not _unit_ok(unit) or (YEAR.match(raw) and not UNIT.match(unit)):
+                        if YEAR.match(raw):  # '2030 aims', '1998 enforces': the year alone
+                            b, unit = figure_end, None
                         else:
                             continue
                     elif len(unit.split()) == 2 and fold(unit.split()[1]) in STOPWORDS:
                         b = m.start("unit") + len(unit.split()[0])
                     if YEAR.match(raw) and unit and unit[:1].isupper():
-                        b = m.end("num")  # '1895 Alfred …': the year alone
+                        b, unit = figure_end, None  # '1895 Alfred …': the year alone
                 elif YEAR.match(raw) or (s.role == "table" and _whole_cell(text, a, b)):
                     pass  # a year, or a table's cell: its column says what it counts
                 else:
                     continue  # a bare number: what does it count?
             per = PER.match(text, b)
-            if per and m.group("num") and m.group("unit"):
+            if per and m.group("num") and unit:
                 b = per.end()
+            if TORN_AFTER.match(text, b):
+                continue  # '[80-year]-old', '[3 Na]+ ions', '[50%]-80%': the number goes on past the match
+            if RESTATED.search(text[max(0, a - 60):a]):
+                continue  # '₹5 lakh (approximately $7,000)': the figure before it again, in other units
             if _quoted(text, a) or EXAMPLE_BEFORE.search(text[max(0, a - 12):a]):
                 continue  # a number in an example or a title
             if s.role != "table" and (NUMBER_BEFORE.search(text[max(0, a - 30):a]) or NUMBER_AFTER.match(text, b)):
@@ -172,7 +189,7 @@ def _ranges_and_years(found: list[Candidate]) -> list[Candidate]:
         out.append(c)
     quantities = {id(c.sentence) for c in out if not _years(c.answer)}
     out = [c for c in out if not (_years(c.answer) and id(c.sentence) in quantities)]
-    return _one_of_a_breakdown(out)
+    return _one_a_sentence(_one_of_a_breakdown(out))
 
 
 def _years(answer: str) -> bool:
@@ -204,6 +221,28 @@ def _one_of_a_breakdown(found: list[Candidate]) -> list[Candidate]:
     return out
 
 
+def _one_a_sentence(found: list[Candidate]) -> list[Candidate]:
+    """One card a sentence: two figures of one sentence ('a 17.7% decline …, double the global 8.3%', '150
+    minutes of moderate or 75 minutes of vigorous activity') are one fact, hidden together, since a card
+    for each shows the other as its cue (a held-out reading judged those pairs restatements); of three or
+    more, the first. A table's cells are asked one by one: their column is the cue."""
+    by_sentence: dict = {}
+    for c in found:
+        if c.sentence.role != "table" and len(c.spans) == 1:
+            by_sentence.setdefault(id(c.sentence), []).append(c)
+    out = []
+    for c in found:
+        group = by_sentence.get(id(c.sentence), [c])
+        if c is not group[0]:
+            continue
+        if len(group) == 2:
+            first, second = group
+            c = Candidate("number", f"{first.answer} … {second.answer}", c.sentence, first.spans + second.spans,
+                          key=f"numbers | {fold(first.answer)} | {fold(second.answer)}")
+        out.append(c)
+    return out
+
+
 def _unit(answer: str) -> str:
     """What a number counts, for telling a breakdown: its last word ('GW'), or what is left of it
     without digits ('%')."""
@@ -215,6 +254,10 @@ TABLE_CELLS = 8
 one of three readers; the other two called such cells GOOD, and the gold deck asks every cell."""
 
 
+TORN_AFTER = re.compile(r"[\w+⁺′″]|[-–]\w")
+"""What may not follow a number's last character: more of the same word or figure."""
+RESTATED = re.compile(r"\d[\w%]*\s+(?:[^\W\d_][\w-]*\s+){0,4}\($")
+"""A figure in brackets a few words after another: a conversion or a restatement of it."""
 GLUED = re.compile(r"[⁺⁻+^$]|[-–]?\s?[A-Za-z]\b|\s?[·/]")
 """A number glued to what follows it ('Ca2+', 'x^2', 'COVID-19 …' read from the left): part of a name."""
 EXAMPLE = re.compile(r"\b(?:example|problem|solution|scenario|suppose|given that|consider a|"
@@ -226,9 +269,10 @@ NUMBER_AFTER = re.compile(r"\s*(?:,|,?\s*(?:and|or))\s*(?:[$€£₹]\s?)?\d")
 any of which fits; a number with its own words ('65 GW from solar, 15 GW from wind') is not one."""
 PUBLISHED = re.compile(r"\b(?:published|released|printed|issued)\s+(?:in\s+)?$", re.I)
 CITED = re.compile(r"(?:\bet al\.?,?\s*|\([A-Z][^()]{0,60}?,\s*|(?:[A-Z][a-z]+\s+){1,5}(?:Scheme|Policy|Act|Plan|Programme|"
-                   r"Program|Strategy|Mission|Initiative|Report|Vision|Agenda|Declaration|Convention|Rules|Regulations),\s*)$")
+                   r"Program|Strategy|Mission|Initiative|Report|Vision|Agenda|Declaration|Convention|Rules|Regulations),?\s*)$")
 """A citation's year ('(Kozlowski et al., 2016)') or the year of a named scheme ('the Rajasthan Investment
-Promotion Scheme, 2024'): part of a reference or a name, not a date to learn."""
+Promotion Scheme, 2024', 'the Road Traffic Act 1998'): part of a reference or a name, not a date to learn
+('the Sugar Act of 1764' is a date)."""
 RESULT = re.compile(r"\s*(?:thus|therefore|hence|so|this gives|we get)\b", re.I)
 ARBITRARY = re.compile(r"\d{3}[-. ]\d{3,4}(?:[-. ]\d{2,4})?\b|\d+(?:[-./]\d+){2,}")
 """Phone numbers, codes and full dates: digits nobody should learn."""
