@@ -32,10 +32,20 @@ SPELT_OUT = re.compile(r"^\s*,?\s*where\b", re.I)
 """A formula followed by what each of its symbols means reads itself out: it is asked by its symbols
 (the ninth reading judged 4 of 5 such formula cards give-aways: '[...], where F is the net force, m is
 its mass, and a is the acceleration')."""
-EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as)\b", re.I)
-"""'For example, in the function $f(x) = x^2$ …': an instance, not the law (judged ambiguous)."""
+EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as|consider)\b", re.I)
+"""'For example, in the function $f(x) = x^2$ …', 'Consider the matrix: $$A = …$$': an instance, not the law
+(judged ambiguous)."""
+NAMED = re.compile(r"\b(?:expressed|given|formulated|defined|written|represented|stated)\s+(?:\w+ly\s+)?(?:as|by)\b", re.I)
+"""'For example, Newton's law of gravitation can be expressed mathematically as: […]': an example of a
+law, named, and the law itself is asked; 'For instance, if you have: […]' names nothing."""
 FAMOUS = re.compile(r"\b(?:famous|well-known|celebrated|iconic)\b[^.]*$", re.I)
 """'the famous equation $E=mc^2$': what everyone knows already (judged trivial)."""
+
+
+def shape(tex: str) -> str:
+    """A formula with its figures blanked: the harmonics 'E_{m3} = \\frac{4E_m}{3\\pi}' and 'E_{m5} = …'
+    are one formula, and a card for each shows the others as its answer."""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", tex))
 
 
 def trivial(tex: str) -> bool:
@@ -56,7 +66,7 @@ def candidates(ctx: Context) -> list[Candidate]:
             if x.kind not in ("math", "math_display"):
                 continue
             tex = x.text.strip()
-            if relations == 1 and RELATION.search(tex) and len(tex) >= 5 and tex not in seen and not worked(tex) and \
+            if relations == 1 and RELATION.search(tex) and len(tex) >= 5 and shape(tex) not in seen and not worked(tex) and \
                     not SPELT_OUT.match(s.text[b:]) and not trivial(tex) and not EXAMPLE.search(s.text[:a]) and \
                     not FAMOUS.search(s.text[max(0, a - 30):a]) and not s.text[b:].lstrip().startswith("("):
                 # '$P \rightarrow Q$ (If it rains, then Q is true)': the gloss after it reads it out
@@ -64,8 +74,10 @@ def candidates(ctx: Context) -> list[Candidate]:
                 if word_count(s.text[:a] + " " + s.text[b:]) < MIN_CUE and prev is not None:
                     cue, shift = _joined(prev, s)  # display math on its own: asked from what announces it
                     a, b = a + shift, b + shift
-                if word_count(cue.text[:a] + " " + cue.text[b:]) >= MIN_CUE:
-                    seen.add(tex)
+                before = cue.text[:a]
+                if word_count(before + " " + cue.text[b:]) >= MIN_CUE and not _shown_alike(cue, x, shape(tex)) and \
+                        not (EXAMPLE.search(before) and not NAMED.search(before)):  # 'For instance, if you have:'
+                    seen.add(shape(tex))
                     out.append(Candidate("formula", tex, cue, [(a, b)], data={"display": x.kind}))
             # 'where $a$ is the length of one side'
             if s.text[:a].rstrip().lower().endswith(("where", "and", "with", ",")):
@@ -80,6 +92,11 @@ def candidates(ctx: Context) -> list[Candidate]:
                                          key=f"symbol | {tex}"))
         prev = s
     return out
+
+
+def _shown_alike(cue: Sentence, math: Inline, form: str) -> bool:
+    """The cue shows another formula of the same shape ('Fifth Harmonic: $E_{m5} = …$ Seventh Harmonic: […]')."""
+    return any(y is not math and y.kind in ("math", "math_display") and shape(y.text.strip()) == form for y in cue.inlines)
 
 
 def _joined(prev: Sentence, s: Sentence) -> tuple[Sentence, int]:
