@@ -227,3 +227,14 @@ def test_a_deletion_never_cuts_through_a_bracket_or_a_quote(hidden, torn):
     from quizgen.generator.cards import _torn
 
     assert _torn(hidden) is torn
+
+
+@pytest.mark.parametrize("text, term, spelt", [
+    ("Outbreak Management Division (OMD): The OMD is a specialized team", "OMD", True),
+    ("Contingency Management (CM): CM is a behavioral intervention", "CM", True),
+    ("The OMD is a specialized team of the agency", "OMD", False),
+    ("Cognitive therapy (CBT): the CBT is", "CBT", False),  # its letters are not the words before it
+])
+def test_an_abbreviation_beside_its_words_is_spelt_out(text, term, spelt):
+    from quizgen.generator.definitions import _spelt_out
+    assert _spelt_out(text, term) is spelt

@@ -266,7 +266,7 @@ def text_ranges(s: Sentence) -> list[Span]:
 
 
 ENUMERATION_BEFORE = re.compile(r"(?:,|\b(?:and|or))\s*$")
-ENUMERATION_AFTER = re.compile(r"^\s*(?:,\s*(?:and|or)\b|\b(?:and|or)\b|,\s*[^\W\d][\w-]*(?:\s+[^\W\d][\w-]*)?\s*,)")
+ENUMERATION_AFTER = re.compile(r"^\s*(?:,\s*(?:and|or)\b|\b(?:and|or)\b|,\s*[^\W\d][\w.’'-]*(?:\s+[^\W\d][\w.’'-]*)?\s*,)")
 
 
 def in_enumeration(text: str, a: int, b: int) -> bool:

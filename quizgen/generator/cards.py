@@ -108,6 +108,8 @@ class Maker:
             raise Refused("one of a list")  # 'disorders such as [...]': any member of the set fits
         if '"' in c.answer or "“" in c.answer:
             raise Refused("broken answer")
+        if c.fact == "abbreviation" and find_term(" ".join(text[a:b] for a, b in _outside(text, spans)), c.data["abbr"]):
+            raise Refused("give-away")  # '[Contingency Management (CM)]: CM is …': its letters stay in view
         want = content_stems(c.answer)
         if c.fact == "number":  # its unit may show ('65 GW from solar, [15 GW] from wind'), its figures not
             figures = _figures(c.answer)
@@ -226,8 +228,8 @@ def _listed(text: str, span: Span) -> bool:
     return bool(_SUCH_AS.search(text[max(0, span[0] - 20):span[0]])) or in_enumeration(text, *span)
 
 
-LEANS = re.compile(r"(?:another|also|similarly|likewise|the same|other)\b", re.I)
-"""An item's explanation that opens like this describes it by its siblings."""
+LEANS = re.compile(r"(?:(?:this|it)\s+is\s+(?:also\s+)?)?(?:another|also|similarly|likewise|the same|other)\b", re.I)
+"""An item's explanation that opens like this describes it by its siblings ('This is another area where …')."""
 
 
 def related(answer: frozenset, shown: frozenset, siblings: bool = True) -> bool:

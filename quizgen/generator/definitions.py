@@ -34,7 +34,8 @@ def candidates(ctx: Context) -> list[Candidate]:
                 continue
             if EVALUATIVE.match(m.group("def")):
                 break
-            if _term_ok(m.group("term")) and _names_a_thing(m.group("term"), ctx):
+            if _term_ok(m.group("term")) and _names_a_thing(m.group("term"), ctx) \
+                    and not _spelt_out(text, _unarticled(m.group("term")).strip()):
                 term = m.group("term")
                 a = offset + m.start("term")
                 lead = len(term) - len(_unarticled(term))
@@ -115,6 +116,12 @@ def _more_definitions(ctx: Context, s, start: int, low: str) -> list[Candidate]:
 NAMED_RARE = 3.5
 """A term named inside a sentence ('…, which are …', '(…)') must be rarer than this: 'lacteals',
 'decussation', 'pedicels'; not 'hormones', 'voltage', 'neurons' (a reading judged those trivial)."""
+
+
+def _spelt_out(text: str, term: str) -> bool:
+    """'Outbreak Management Division (OMD): The OMD is …': the abbreviation's words stand beside it."""
+    at = text.find(f"({term}")
+    return is_abbreviation(term) and at > 0 and _expansion(text[:at], term) is not None
 
 
 def _shortens(name: str, before: str) -> bool:
@@ -201,8 +208,9 @@ def _complement(text: str, start: int) -> tuple[int, int] | None:
     phrase = DANGLING.sub("", text[start:end].rstrip())  # 'the methods and rituals [through] which ...'
     lead = len(phrase) - len(_unarticled(phrase))
     phrase = phrase[lead:]
-    if not 1 <= word_count(phrase) <= MAX_ANSWER or commonness(phrase) >= 4.3 or not content_stems(phrase):
-        return None
+    if not 1 <= word_count(phrase) <= MAX_ANSWER or commonness(phrase) >= 4.3 or not content_stems(phrase) \
+            or fold(words(phrase)[0][2]) in STOPWORDS:
+        return None  # '… describe [how conjunctions] (AND) …': a clause, not a name
     if min(zipf(w) for _, _, w in words(phrase)) >= RARE:
         return None  # 'These are the [methods and rituals] through which …': no term in it
     return start + lead, start + lead + len(phrase)

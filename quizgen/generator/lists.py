@@ -44,6 +44,12 @@ explanation describes, so the explanation gives it away or many names fit (the f
 is what the reader called worth asking."""
 
 
+ACTION = re.compile(r"[A-Z][a-z]+(?:ing|ed)\s+\S")
+"""A label of several words led by a verb ('Preventing Hyperglycemia', 'Correcting Inconsistencies',
+'Streamlined Workflows') names an action or an outcome its explanation argues for, not a thing: many
+wordings fit. One word ('Blanching', 'Splicing') is a term, and so is a label its explanation defines
+('Working Memory: This is the ability …')."""
+
 DEFINES = re.compile(r"(?:(?:this|these|it|they)\s+(?:is|are|refers? to|means?|denotes?)\b(?!\s+(?:a|an|the)?\s*(?:very\s+)?"
                      r"(?:crucial|key|important|critical|essential|vital|major|significant|fundamental|powerful|useful)\b)|"
                      r"(?:suggests|proposes|posits|holds|states|describes|refers to|denotes|means)\s+(?:that|how|the|a|an)\b|"
@@ -133,7 +139,7 @@ def candidates(ctx: Context) -> list[Candidate]:
                 continue
             head = label.split(" of ")[0].split()[-1].strip(".,:;)")  # 'Validation of the … Model': validation
             explanation = plain(body).lstrip(" :–—-")
-            generic = (commonness(label) >= GENERIC or bool(ABSTRACT.search(head))) \
+            generic = (commonness(label) >= GENERIC or bool(ABSTRACT.search(head)) or bool(ACTION.match(label))) \
                 and not DEFINES.match(explanation) \
                 and not (KINDS_OF.search(info.lead) and _completes(explanation) and commonness(label) < KIND_COMMON
                          and not label.split()[0].endswith("ing"))  # 'Investing in Infrastructure': an action, not a name
