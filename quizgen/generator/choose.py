@@ -11,12 +11,13 @@ from ..text import commonness, fold, is_content, tokens, word_count
 from .base import Candidate, Context
 from .cards import Refused
 
-BASE = {"mark": 4.0, "formula": 3.2, "number": 3.0, "definition": 2.8, "step": 3.0, "abbreviation": 1.0, "symbol": 2.6,
+BASE = {"mark": 4.0, "formula": 3.2, "number": 3.0, "definition": 2.8, "step": 3.0, "abbreviation": 0.0, "symbol": 2.6,
         "term": 2.2, "item": 2.0, "code": 2.6, "cause": 2.4, "contrast": 2.4, "phrase": 1.5}
 """What a fact of each kind is worth before its particulars: formulas and numbers are what exams ask and
 what a reader forgets first; a cause or a contrast phrase is more often a paraphrase. An abbreviation's
-expansion is under the threshold: the fifth reading judged 6 of 9 common knowledge or given away
-('GUI' -> graphical user interface), so it is asked only when everything is."""
+expansion stays under the threshold however rare its words: the fifth reading judged 6 of 9 common
+knowledge or given away ('GUI' -> graphical user interface), the sixth 7 of 10 ambiguous or given away
+('[...]: RCTs are the gold standard'), so it is asked only when everything is."""
 
 SPECIFIC = {"phrase", "term", "item", "definition", "abbreviation", "cause", "contrast"}
 """Kinds whose answer is words, and so is worth more the rarer those words are."""
@@ -54,12 +55,7 @@ def score(c: Candidate, keywords: frozenset) -> float:
         s += max(-1.2, min(1.0 if c.fact == "phrase" else 1.2, (4.3 - commonness(c.answer)) * 0.6))
     if c.data.get("aside"):
         s -= ASIDE
-    if c.fact in ("step", "formula"):
-        n = 1
-    elif c.fact == "number" and c.sentence is not None:  # two figures hidden together: each is one answer
-        n = max(word_count(c.sentence.text[a:b]) for a, b in c.spans)
-    else:
-        n = word_count(c.answer)
+    n = word_count(c.answer) if c.fact not in ("step", "formula") else 1
     if n > 5:
         s -= 0.25 * (n - 5)
     if fold(c.answer) in keywords:
