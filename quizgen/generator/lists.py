@@ -18,6 +18,13 @@ ORDER_HINTS = re.compile(
 """Words that may say so, or may name the topic: 'the spheres of the carbon cycle are:', 'how weak ties
 facilitate this process:' introduce sets (a reading of 16 held-out sequences found 11 such)."""
 
+OPTIONS = re.compile(r"\b(?:several|various|some|a few|many|comprehensive|additional|other)\s+(?:\w+\s+)?steps\b|"
+                     r"\bsteps\s+(?:and|or)\s+(?!procedures?\b)\w+|\bcan be taken\b|\bmulti-?step\b|"
+                     r"\bno\s+(?:\w+\s+){0,2}(?:protocol|procedure)s?\b", re.I)
+"""A lead whose steps are options, not an order: 'several steps can be taken:', 'the key steps and
+techniques involved:', 'a multi-step process that involves the following:', 'there is no standardized
+treatment protocol': its order word only hints (a held-out reading judged 5 such lists' positions arbitrary)."""
+
 SET_WORDS = re.compile(
     r"\b(?:types?|kinds?|factors?|benefits?|advantages?|disadvantages?|examples?|features?|characteristics?|"
     r"reasons?|roles?|functions?|aspects?|elements?|components?|strategies|ways|causes|effects|principles|"
@@ -89,7 +96,7 @@ def classify(info: ListInfo, question: str) -> None:
     labels = [t for _, t, _ in info.items]
     bodies = [plain(b) for _, _, b in info.items]
     votes, why = 0, []
-    if ORDER_WORDS.search(info.heading) or ORDER_WORDS.search(info.lead):
+    if (ORDER_WORDS.search(info.heading) or ORDER_WORDS.search(info.lead)) and not OPTIONS.search(info.lead):
         votes += 2
         why.append("heading or lead names an order")
     elif ORDER_HINTS.search(info.heading) or ORDER_HINTS.search(info.lead):
