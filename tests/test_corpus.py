@@ -87,3 +87,32 @@ def test_quality_bar(built):
     figures = quizgen.check([CORPUS], quizgen.BuildOptions(quality=True)).quality
     assert statistics.median(figures.per_document) <= 12
     assert figures.empty  # the documents that answer nothing make no card
+
+
+GOLD = CORPUS.parent / "corpus-gold" / "gold.json"
+
+
+@pytest.mark.skipif(not GOLD.is_file(), reason="the expert's gold deck ../shared/corpus-gold not present")
+def test_lists_read_as_the_expert_reads_them():
+    """Every numbered list the expert classified (gold.json `list_kinds`) that the parser finds as a list
+    of labels is a sequence exactly when the expert found its order worth learning."""
+    import json
+
+    from quizgen.generator.base import Context
+    from quizgen.generator.lists import classify
+    from quizgen.parser import parse
+
+    found, wrong = 0, []
+    for name, gold in json.loads(GOLD.read_text(encoding="utf-8")).items():
+        doc = parse((CORPUS / name).read_bytes(), name)
+        ctx = Context(doc)
+        for info in ctx.lists:
+            classify(info, ctx.question_text)
+        for kind in gold["list_kinds"]:
+            key = kind["heading_or_first_item"].lower()
+            same = [i for i in ctx.lists if key in i.heading.lower() or (i.items and key in (i.items[0][1] or "").lower())]
+            if same:
+                found += 1
+                if same[0].sequence != kind["ordered"]:
+                    wrong.append((name, kind["heading_or_first_item"], same[0].why))
+    assert found >= 30 and not wrong
