@@ -119,8 +119,8 @@ def choose(ctx: Context, candidates: list[Candidate], build: Callable[[Candidate
             continue
         where = (c.sentence.block, c.sentence.text) if c.sentence is not None else None
         stems = _identity(c.answer, c.fact)
-        if where is not None and where in sentences and not (c.sentence.role == "table" and c.fact == "number"):
-            # one card a sentence, but for a table's cells: each card hides one, its column is the cue
+        if where is not None and where in sentences and (c.fact, sentences[where]) != ("number", {"number"}):
+            # one card a sentence, but for its numbers: each card hides one, the others are its cue
             dropped["same sentence"] += 1
             continue
         if c.fact != "step" and any(stems <= a or a <= stems for a in answers):

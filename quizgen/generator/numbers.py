@@ -95,7 +95,7 @@ def candidates(ctx: Context) -> list[Candidate]:
             a, b = m.start(), m.end()
             if m.re is DATE:
                 continue  # 'December 9-11, 2024', 'July 2012': the year is the fact, the day an arbitrary detail
-            if m.group("decade") or m.group("ord"):
+            if m.group("decade") or m.group("ord") or (m.group("unit") or "").lower() in ("st", "nd", "rd", "th"):
                 continue  # 'in the 1990s', 'during the late 19th century': a sentence's setting (judged vague 13 times in 18)
             if ARBITRARY.match(text, a) or _life_dates(text, a, b) or GLUED.match(text, m.end("num") if m.group("num") else b):
                 continue
@@ -191,7 +191,7 @@ def _ranges_and_years(found: list[Candidate]) -> list[Candidate]:
         out.append(c)
     quantities = {id(c.sentence) for c in out if not _years(c.answer)}
     out = [c for c in out if not (_years(c.answer) and id(c.sentence) in quantities)]
-    return _one_a_sentence(_one_of_a_breakdown(out))
+    return _one_of_a_breakdown(out)
 
 
 def _years(answer: str) -> bool:
@@ -223,22 +223,6 @@ def _one_of_a_breakdown(found: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def _one_a_sentence(found: list[Candidate]) -> list[Candidate]:
-    """One number a sentence, its first: a card for each figure of 'a 17.7% decline …, double the global
-    8.3%' shows the others as its cue (a held-out reading judged such pairs restatements), and one card
-    hiding both asks two facts at once (judged 'too long' 16 times in 17). A table's cells are asked one
-    by one: their column is the cue."""
-    seen: set = set()
-    out = []
-    for c in found:
-        if c.sentence.role != "table":
-            if id(c.sentence) in seen:
-                continue
-            seen.add(id(c.sentence))
-        out.append(c)
-    return out
-
-
 def _unit(answer: str) -> str:
     """What a number counts, for telling a breakdown: its last word ('GW'), or what is left of it
     without digits ('%')."""
@@ -252,8 +236,9 @@ one of three readers; the other two called such cells GOOD, and the gold deck as
 
 TORN_AFTER = re.compile(r"[\w+⁺′″]|[-–]\w")
 """What may not follow a number's last character: more of the same word or figure."""
-RESTATED = re.compile(r"\d[\w%]*\s+(?:[^\W\d_][\w-]*\s+){0,4}\($")
-"""A figure in brackets a few words after another: a conversion or a restatement of it."""
+RESTATED = re.compile(r"\d[\w%]*\s+(?:[^\W\d_][\w-]*\s+){0,4}\($|\b(?:equivalent to|equal to|i\.e\.,?|that is,?)\s+$")
+"""A figure in brackets a few words after another, or 'equivalent to' it: a conversion or a restatement
+('2,400 hours of heat stress, equivalent to 100 days')."""
 GLUED = re.compile(r"[⁺⁻+^$]|[-–]?\s?[A-Za-z]\b|\s?[·/]")
 """A number glued to what follows it ('Ca2+', 'x^2', 'COVID-19 …' read from the left): part of a name."""
 EXAMPLE = re.compile(r"\b(?:example|problem|solution|scenario|suppose|given that|consider a|"
