@@ -38,6 +38,11 @@ EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as|consider)\b"
 NAMED = re.compile(r"\b(?:expressed|given|formulated|defined|written|represented|stated)\s+(?:\w+ly\s+)?(?:as|by)\b", re.I)
 """'For example, Newton's law of gravitation can be expressed mathematically as: […]': an example of a
 law, named, and the law itself is asked; 'For instance, if you have: […]' names nothing."""
+READ_OUT = re.compile(r"\b(?:equals?|times|divided by|multiplied by|proportional to|squared)\b[^.;:]{0,50}$", re.I)
+"""'force equals mass times acceleration, [F = ma]': the words before it read the formula out."""
+LEANS = re.compile(r"\s*(?:where|solving this|this (?:inequality|equation|expression))\b", re.I)
+"""'where [...] is the width of each subinterval', 'Solving this inequality gives […]': a formula whose
+cue is another formula the card does not show."""
 FAMOUS = re.compile(r"\b(?:famous|well-known|celebrated|iconic)\b[^.]*$", re.I)
 """'the famous equation $E=mc^2$': what everyone knows already (judged trivial)."""
 
@@ -48,10 +53,18 @@ def shape(tex: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", tex))
 
 
+WORDS_ONLY = re.compile(r"\\text\{[^}]*\}[\s(),\w]*")
+"""A right side that is one phrase in words: notation, not a relation ('Assets = Liabilities + Equity' is one)."""
+
+
 def trivial(tex: str) -> bool:
-    """'Z_R = R': one side is a single symbol the other side already names."""
+    """'Z_R = R': one side is a single symbol the other side already names; 'n = k': a symbol named
+    another; 'T(x, y) = \\text{temperature at point } (x, y)': notation for words."""
     sides = [x.strip() for x in tex.split("=")]
-    return len(sides) == 2 and any(len(x) == 1 and x in y for x, y in (sides, sides[::-1]))
+    if len(sides) == 2 and (any(len(x) == 1 and x in y for x, y in (sides, sides[::-1])) or
+                            all(len(x) == 1 for x in sides) or WORDS_ONLY.fullmatch(sides[1])):
+        return True
+    return False
 
 
 def candidates(ctx: Context) -> list[Candidate]:
@@ -76,7 +89,8 @@ def candidates(ctx: Context) -> list[Candidate]:
                     a, b = a + shift, b + shift
                 before = cue.text[:a]
                 if word_count(before + " " + cue.text[b:]) >= MIN_CUE and not _shown_alike(cue, x, shape(tex)) and \
-                        not (EXAMPLE.search(before) and not NAMED.search(before)):  # 'For instance, if you have:'
+                        not (EXAMPLE.search(before) and not NAMED.search(before)) and not READ_OUT.search(before) \
+                        and not LEANS.match(cue.text):  # 'For instance, if you have:', 'where [...] is the width'
                     seen.add(shape(tex))
                     out.append(Candidate("formula", tex, cue, [(a, b)], data={"display": x.kind}))
             # 'where $a$ is the length of one side'
