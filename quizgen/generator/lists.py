@@ -18,11 +18,11 @@ ORDER_HINTS = re.compile(
 """Words that may say so, or may name the topic: 'the spheres of the carbon cycle are:', 'how weak ties
 facilitate this process:' introduce sets (a reading of 16 held-out sequences found 11 such)."""
 
-OPTIONS = re.compile(r"\b(?:several|various|some|a few|many|comprehensive|additional|other)\s+(?:\w+\s+)?steps\b|"
+OPTIONS = re.compile(r"\bcomprehensive\s+(?:\w+\s+)?steps\b|"
                      r"\bsteps\s+(?:and|or)\s+(?!procedures?\b)\w+|\bcan be taken\b|\bmulti-?step\b|"
                      r"\bno\s+(?:\w+\s+){0,2}(?:protocol|procedure)s?\b", re.I)
 """A lead whose steps are options, not an order: 'several steps can be taken:', 'the key steps and
-techniques involved:', 'a multi-step process that involves the following:', 'there is no standardized
+techniques involved:', 'these comprehensive steps:', 'a multi-step process that involves the following:', 'there is no standardized
 treatment protocol': its order word only hints (a held-out reading judged 5 such lists' positions arbitrary)."""
 
 SET_WORDS = re.compile(
