@@ -238,3 +238,12 @@ def test_a_deletion_never_cuts_through_a_bracket_or_a_quote(hidden, torn):
 def test_an_abbreviation_beside_its_words_is_spelt_out(text, term, spelt):
     from quizgen.generator.definitions import _spelt_out
     assert _spelt_out(text, term) is spelt
+
+
+def test_a_sentence_that_opens_specifically_or_names_these_two_carries_the_one_before():
+    doc = doc_of("Many respondents described their own health as fair or poor in the survey. Specifically, 20.6% of "
+                 "Native Hawaiians reported such health statuses in the state.\n\nThe idea of merging these two parties "
+                 "gained traction among the voters of the western provinces in 1993.", "How healthy are the islands?")
+    fronts = {a: c.front for c in generate(doc, ALL) for a in c.answers}
+    assert fronts["20.6%"].startswith("Many respondents described")  # joined to what it leans on
+    assert "1993" not in fronts  # nothing before it in its paragraph: not asked

@@ -24,8 +24,10 @@ MAX_ANSWER = 8
 """Most words an answer may have: one fact, not a paragraph to recite."""
 
 BACK_REFERENCE = re.compile(r"^(?:this|these|that|those|it|its|they|their|them|he|she|his|her|such|both|"
-                            r"the latter|the former|here|there)\b", re.I)
-"""A sentence that opens like this leans on the one before it."""
+                            r"the latter|the former|here|there|specifically|in particular|similarly|likewise)\b|"
+                            r"\b(?:these|those) (?:two|three|four|five|several)\b", re.I)
+"""A sentence that opens like this, or names 'these two …', leans on the one before it ('Specifically,
+20.6% … reported such health statuses', 'the idea of merging these two parties')."""
 
 EXAMPLE_BEFORE = re.compile(r"\b(?:such as|like|e\.g\.|i\.e\.|including|for example|for instance)[,:]?[\s(]*$", re.I)
 """Words that end just before an example ('such as [ATP]', 'e.g. (5 mg)'): what follows is one case of
@@ -182,7 +184,7 @@ def _sentences(doc: Document):
             own_label = label_span if (n == 0 and label_span) else None
             s = Sentence(index, part, s_text, label if not own_label else "", own_label, role, heading,
                          s_text.rstrip().endswith(":"))
-            if prev is not None and BACK_REFERENCE.match(s_text.lstrip()):
+            if prev is not None and BACK_REFERENCE.search(s_text.lstrip()):
                 joined = prev.inlines + (Inline("text", " "),) + part
                 s = Sentence(index, joined, plain(joined), prev.label, prev.label_span, role, heading,
                              s.announces, True)

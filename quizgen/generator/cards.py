@@ -91,7 +91,7 @@ class Maker:
             raise Refused("sentence too long")
         if s.announces and c.fact != "formula":
             raise Refused("announces what follows")
-        if not s.joined and not s.label and BACK_REFERENCE.match(text.lstrip()):
+        if not s.joined and not s.label and BACK_REFERENCE.search(text.lstrip()):
             raise Refused("refers back")
         if c.fact == "item" and s.label_span and LEANS.match(text[s.label_span[1]:].lstrip(" :–—-")):
             raise Refused("refers back")  # '**Oryzalin**: Another chemical that …': its siblings fit too
