@@ -61,10 +61,8 @@ def trivial(tex: str) -> bool:
     """'Z_R = R': one side is a single symbol the other side already names; 'n = k': a symbol named
     another; 'T(x, y) = \\text{temperature at point } (x, y)': notation for words."""
     sides = [x.strip() for x in tex.split("=")]
-    if len(sides) == 2 and (any(len(x) == 1 and x in y for x, y in (sides, sides[::-1])) or
-                            all(len(x) == 1 for x in sides) or WORDS_ONLY.fullmatch(sides[1])):
-        return True
-    return False
+    return len(sides) == 2 and (any(len(x) == 1 and x in y for x, y in (sides, sides[::-1]))
+                                or all(len(x) == 1 for x in sides) or bool(WORDS_ONLY.fullmatch(sides[1])))
 
 
 def candidates(ctx: Context) -> list[Candidate]:

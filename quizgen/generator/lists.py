@@ -22,8 +22,9 @@ OPTIONS = re.compile(r"\bcomprehensive\s+(?:\w+\s+)?steps\b|"
                      r"\bsteps\s+(?:and|or)\s+(?!procedures?\b)\w+|\bcan be taken\b|\bmulti-?step\b|"
                      r"\bno\s+(?:\w+\s+){0,2}(?:protocol|procedure)s?\b", re.I)
 """A lead whose steps are options, not an order: 'several steps can be taken:', 'the key steps and
-techniques involved:', 'these comprehensive steps:', 'a multi-step process that involves the following:', 'there is no standardized
-treatment protocol': its order word only hints (a held-out reading judged 5 such lists' positions arbitrary)."""
+techniques involved:', 'these comprehensive steps:', 'a multi-step process that involves the following:',
+'there is no standardized treatment protocol': its order word only hints (a held-out reading judged the
+positions in 5 such lists arbitrary)."""
 
 SET_WORDS = re.compile(
     r"\b(?:types?|kinds?|factors?|benefits?|advantages?|disadvantages?|examples?|features?|characteristics?|"
