@@ -23,7 +23,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from array import array
-from urllib.request import pathname2url
+from pathlib import Path
 
 
 from ..errors import OutputError, QuizgenError
@@ -313,7 +313,7 @@ def read_doc_tags(path: str) -> set[str]:
         with zipfile.ZipFile(path) as z, scratch_path(path, ".db") as db:
             with z.open("collection.anki2") as src, open(db, "wb") as dst:
                 shutil.copyfileobj(src, dst, 1 << 20)
-            conn = sqlite3.connect(f"file:{pathname2url(os.path.abspath(db))}?mode=ro", uri=True)
+            conn = sqlite3.connect(f"{Path(os.path.abspath(db)).as_uri()}?mode=ro", uri=True)
             try:
                 found = set()
                 for (tags,) in conn.execute("SELECT tags FROM notes WHERE tags LIKE ?", (f"%{DOC_TAG}%",)):
