@@ -18,11 +18,12 @@ ORDER_HINTS = re.compile(
 """Words that may say so, or may name the topic: 'the spheres of the carbon cycle are:', 'how weak ties
 facilitate this process:' introduce sets (a reading of 16 held-out sequences found 11 such)."""
 
-OPTIONS = re.compile(r"\bcomprehensive\s+(?:\w+\s+)?steps\b|"
+OPTIONS = re.compile(r"\b(?:comprehensive|several)\s+(?:\w+\s+)?steps\b|\bsteps\s+to\s+consider\b|\bconsider\s+the\s+following\b|"
                      r"\bsteps\s+(?:and|or)\s+(?!procedures?\b)\w+|\bcan be taken\b|\bmulti-?step\b|"
                      r"\bno\s+(?:\w+\s+){0,2}(?:protocol|procedure)s?\b", re.I)
 """A lead whose steps are options, not an order: 'several steps can be taken:', 'the key steps and
-techniques involved:', 'these comprehensive steps:', 'a multi-step process that involves the following:',
+techniques involved:', 'these comprehensive steps:', 'several key steps:', 'the key steps to consider:',
+'a multi-step process that involves the following:',
 'there is no standardized treatment protocol': its order word only hints (a held-out reading judged the
 positions in 5 such lists arbitrary)."""
 
@@ -92,12 +93,19 @@ def _completes(explanation: str) -> bool:
     return explanation.startswith(("A ", "An ")) or not FINITE.search(explanation.split(".")[0])
 
 
+def _names_order(text: str) -> bool:
+    """A lead's order word in its plain sense: not a capitalised part of a name ('the Transmission Control
+    Protocol ensures … through several key mechanisms:'), unless it opens the lead ('Steps to …'). A
+    heading is in title case: its words are taken as they are."""
+    return any(m.start() == 0 or not m.group()[0].isupper() for m in ORDER_WORDS.finditer(text))
+
+
 def classify(info: ListInfo, question: str) -> None:
     """Decide whether a list's order is worth learning, from what the document says about it."""
     labels = [t for _, t, _ in info.items]
     bodies = [plain(b) for _, _, b in info.items]
     votes, why = 0, []
-    if (ORDER_WORDS.search(info.heading) or ORDER_WORDS.search(info.lead)) and not OPTIONS.search(info.lead):
+    if (ORDER_WORDS.search(info.heading) or _names_order(info.lead)) and not OPTIONS.search(info.lead):
         votes += 2
         why.append("heading or lead names an order")
     elif ORDER_HINTS.search(info.heading) or ORDER_HINTS.search(info.lead):
@@ -112,6 +120,9 @@ def classify(info: ListInfo, question: str) -> None:
     elif not info.heading and SET_WORDS.search(question) and not ORDER_WORDS.search(info.lead):
         votes -= 1
         why.append("question names a set")
+    if any(SET_WORDS.match(t) for t in labels if t):
+        votes -= 2
+        why.append("an item names a set")  # '… Crystallization, Types of Hemihydrate, …': an outline, not stages
     years = [int(m.group(1)) for b in (labels if any(labels) else bodies) for m in [YEAR.search(b)] if m]
     if len(years) >= 3 and years == sorted(years):
         votes += 2
