@@ -18,7 +18,7 @@ ORDER_HINTS = re.compile(
 """Words that may say so, or may name the topic: 'the spheres of the carbon cycle are:', 'how weak ties
 facilitate this process:' introduce sets (a reading of 16 held-out sequences found 11 such)."""
 
-OPTIONS = re.compile(r"\b(?:comprehensive|several)\s+(?:\w+\s+)?steps\b|\bsteps\s+to\s+consider\b|\bconsider\s+the\s+following\b|"
+OPTIONS = re.compile(r"\b(?:comprehensive|several)\s+(?:\w+\s+)?steps\b|\bsteps\s+to\s+consider\b|"
                      r"\bsteps\s+(?:and|or)\s+(?!procedures?\b)\w+|\bcan be taken\b|\bmulti-?step\b|"
                      r"\bno\s+(?:\w+\s+){0,2}(?:protocol|procedure)s?\b", re.I)
 """A lead whose steps are options, not an order: 'several steps can be taken:', 'the key steps and
@@ -32,6 +32,9 @@ SET_WORDS = re.compile(
     r"reasons?|roles?|functions?|aspects?|elements?|components?|strategies|ways|causes|effects|principles|"
     r"challenges|considerations|uses|applications|differences|categories|key points?|highlights)\b", re.I)
 """Words by which they say that what follows is a set."""
+
+KINDS_ITEM = re.compile(r"(?:types?|kinds?|categories|classes|forms|examples?|varieties)\s+of\b", re.I)
+"""An item that names kinds ('Types of Hemihydrate'): the list is an outline of a topic, not its stages."""
 
 SEQUENCE_CUE = re.compile(r"\b(?:first|then|next|after(?:ward)?s?|finally|followed by|once|subsequently|begins?|"
                           r"ends?|initiat\w+|until)\b", re.I)
@@ -120,7 +123,7 @@ def classify(info: ListInfo, question: str) -> None:
     elif not info.heading and SET_WORDS.search(question) and not ORDER_WORDS.search(info.lead):
         votes -= 1
         why.append("question names a set")
-    if any(SET_WORDS.match(t) for t in labels if t):
+    if any(KINDS_ITEM.match(t) for t in labels if t):
         votes -= 2
         why.append("an item names a set")  # '… Crystallization, Types of Hemihydrate, …': an outline, not stages
     years = [int(m.group(1)) for b in (labels if any(labels) else bodies) for m in [YEAR.search(b)] if m]

@@ -28,7 +28,7 @@ _MONTH = r"(?:January|February|March|April|May|June|July|August|September|Octobe
 _CURRENCY = r"(?:[$€£₹¥]\s?|(?:USD|US\$|EUR|GBP|INR|Rs\.?)\s)"
 DATE = re.compile(rf"\b{_MONTH}(?:\s+\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?,?)?\s+(?:1[0-9]{{3}}|20[0-9]{{2}})\b")
 NUMBER = re.compile(
-    rf"(?<![\w.$\\\-–/^%])(?:{_Q})?(?:"
+    rf"(?<![\w.$\\\-–/^%·])(?:{_Q})?(?:"
     rf"(?P<decade>(?:1[0-9]{{2}}0|20[0-9]0)s(?:\s*(?:-|–|to|and)\s*(?:the\s+)?(?:1[0-9]{{2}}0|20[0-9]0)s)?)\b|"
     rf"(?P<cur>{_CURRENCY})?(?P<num>[-−]?{_N})(?P<to>\s*(?:-|–|to|and)\s*{_N})?(?:\s*(?P<pct>%)|(?P<ord>st|nd|rd|th)\b(?:\s+(?:and|to|-|–)\s+{_N}(?:st|nd|rd|th))?"
     rf"\s+(?:centur(?:y|ies)|millenni\w+)|-?\s*(?P<unit>°[CFK]?|[^\W\d_][\w²³⁺⁻/·−]*(?:\s+(?:crore|lakh|million|billion|trillion))?))?"
@@ -46,7 +46,7 @@ NUMBER_WORDS = frozenset(re.findall(r"[a-z]+", _W)) - {"a"}  # "a few" holds "fe
 def _may_hold_a_number(text: str) -> bool:
     return _DIGIT.search(text) is not None or not NUMBER_WORDS.isdisjoint(_LETTERS.findall(text.lower()))
 NOT_A_QUANTITY = frozenset("step steps page pages p pp figure fig table chapter section item part no number "
-                           "article rule stage phase level grade version vol question".split())
+                           "article rule stage phase level grade version vol question method test".split())
 """Words before a number that make it a label, not a quantity."""
 
 
@@ -143,9 +143,11 @@ def candidates(ctx: Context) -> list[Candidate]:
                 continue  # '(e.g., 0.01%, 0.05%, and 0.1%)', '32-bit or 64-bit': one of several
             if RESULT.match(text):
                 continue  # 'Thus, the net sales amount to $46,500': a worked result, its inputs elsewhere
-            if PUBLISHED.search(text[max(0, a - 16):a]) or (text[a - 1:a] == "(" and text[max(0, a - 3):a - 1].strip() in ('"', "”", "'")) \
-                    or CITED.search(text[max(0, a - 80):a]):
+            if PUBLISHED.search(text[max(0, a - 16):a]) or CITED.search(text[max(0, a - 80):a]) or \
+                    (text[a - 1:a] == "(" and text[max(0, a - 3):a - 1].strip() in ('"', "”", "'")):
                 continue  # 'published in 1928', '"Signification, Representation, Ideology" (1985)': a title's date
+            if OPENING_DATE.fullmatch(text, s.label_span[1] if s.label_span else 0, a):
+                continue  # 'Founded in [2012], Airtable …': the sentence's setting
             if m.group("pct") and re.search(r"\.\d\d", text[a:b]):
                 continue  # '15.64%': the precision of one study, not a figure to learn
             answer = text[a:b].strip().rstrip(".,;:")
@@ -171,11 +173,14 @@ RATIO = re.compile(rf"(?<![\w.])(?P<a>{_COUNT})\s+(?:[^\W\d_][\w⁺⁻+]*\s+){{0
 
 RANGE_GAP = re.compile(rf"\s*(?:to|through|until|and|[-–])\s+(?:(?:{_MONTH})\s+|(?:over|under|about|around|approximately|nearly)\s+)?$",
                        re.I)
+TO = re.compile(r"\s*(?:to|[-–])\s*")
+"""What joins the two ends of a range that no 'from' opens ('0.1% to 0.5%', '18%–20%')."""
 RANGE_START = re.compile(rf"(?:\bfrom|\bbetween)\s+(?:(?P<month>{_MONTH})\s+)?$", re.I)
 
 
 def _ranges_and_years(found: list[Candidate]) -> list[Candidate]:
-    """One card for 'from [70 GPa to over 200 GPa]' or 'from [July 2012 to June 2015]', not one per end;
+    """One card for 'from [70 GPa to over 200 GPa]', 'from [July 2012 to June 2015]' or 'an accuracy of
+    [0.1% to 0.5%]' (two ends in one unit), not one per end;
     and no year where its sentence has a quantity: 'rose by 13% since 2000' asks the 13%, and the year
     is its cue."""
     out: list[Candidate] = []
@@ -184,8 +189,11 @@ def _ranges_and_years(found: list[Candidate]) -> list[Candidate]:
         if last is not None and last.sentence is c.sentence:
             text, (a, b), (x, y) = c.sentence.text, last.spans[0], c.spans[0]
             start = RANGE_START.search(text[max(0, a - 25):a])
-            if start and b <= x and RANGE_GAP.fullmatch(text[b:x]):
-                a -= len(start.group("month") or "") + (1 if start.group("month") else 0)
+            gap = text[b:x] if b <= x else None
+            if gap is not None and RANGE_GAP.fullmatch(gap) and \
+                    (start or (TO.fullmatch(gap) and _unit(last.answer) == _unit(c.answer))):  # '[0.1% to 0.5%]'
+                if start and start.group("month"):
+                    a -= len(start.group("month")) + 1
                 out[-1] = Candidate("number", text[a:y], c.sentence, [(a, y)])
                 continue
         out.append(c)
@@ -241,7 +249,7 @@ RESTATED = re.compile(r"\d[\w%]*\s+(?:[^\W\d_][\w-]*\s+){0,4}\($|\b(?:equivalent
 ('2,400 hours of heat stress, equivalent to 100 days')."""
 GLUED = re.compile(r"[⁺⁻+^$]|[-–]?\s?[A-Za-z]\b|\s?[·/]")
 """A number glued to what follows it ('Ca2+', 'x^2', 'COVID-19 …' read from the left): part of a name."""
-EXAMPLE = re.compile(r"\b(?:example|problem|solution|scenario|suppose|given that|consider a|"
+EXAMPLE = re.compile(r"\b(?:example|(?:for instance|say),? if|problem|solution|scenario|suppose|given that|consider a|"
                      r"calculate|let us|we need to|find the)\b|\b(?:exercise|practice)\s*(?:\d|:)", re.I)
 """Where a number belongs to a worked example (the reader judged 5 of 6 such cards arbitrary)."""
 NUMBER_BEFORE = re.compile(r"\d[\w%.-]*\s*(?:,|,?\s*(?:and|or))\s*$")
@@ -249,6 +257,11 @@ NUMBER_AFTER = re.compile(r"\s*(?:,|,?\s*(?:and|or))\s*(?:[$€£₹]\s?)?\d")
 """A number beside another with nothing between but a comma or 'and'/'or': a member of a set of values,
 any of which fits; a number with its own words ('65 GW from solar, 15 GW from wind') is not one."""
 PUBLISHED = re.compile(r"\b(?:published|released|printed|issued)\s+(?:in\s+)?$", re.I)
+OPENING_DATE = re.compile(r"[\s:–—-]*(?:founded|born|launched|aired|premiered)\s+(?:in\s+|around\s+)?",
+                          re.I)
+"""A sentence that opens with a date as its setting ('Founded in 2012, Airtable …', 'Born in 1850, Chopin
+…', 'Launched in 2014, the Fire Phone …'): a held-out reading judged such years trivia ('the Plymouth
+Colony, founded in 1620' is asked)."""
 CITED = re.compile(r"(?:\bet al\.?,?\s*|\b[A-Z][\w'’-]+\s+\(|\([A-Z][^()]{0,60}?,\s*|(?:[A-Z][a-z]+\s+){1,5}(?:Scheme|Policy|Act|Plan|Programme|"
                    r"Program|Strategy|Mission|Initiative|Report|Vision|Agenda|Declaration|Convention|Rules|Regulations),?\s*)$")
 """A citation's year ('(Kozlowski et al., 2016)', 'Minuchin (1974)', a title's 'The Grand Tour (1749)') or the year of a named scheme ('the Rajasthan Investment
