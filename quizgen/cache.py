@@ -68,11 +68,13 @@ def path() -> Path:
 
 
 def clear() -> int:
-    """Remove the cache file (and SQLite's side files); returns the bytes freed."""
+    """Remove the cache file (and SQLite's side files) and the word-frequency index (text.WordIndex, made
+    again on first need); returns the bytes freed."""
     freed = 0
     base = path()
+    words = sorted(base.parent.glob("words-*.idx")) if base.parent.is_dir() else []
     for p in (base, base.with_name(base.name + "-wal"), base.with_name(base.name + "-shm"),
-              base.with_name(base.name + "-journal")):
+              base.with_name(base.name + "-journal"), *words):
         try:
             freed += p.stat().st_size
             p.unlink()

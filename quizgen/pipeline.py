@@ -480,6 +480,10 @@ def _results(files: Sequence[Source], options: BuildOptions, raw: bool = False, 
         # to make, as each worker pays about a second of imports before its first card
         jobs = min(jobs, max(1, len(files) // PARALLEL_FROM))
     if not jobs or not files:
+        if len(files) >= PARALLEL_FROM:
+            from .text import _table
+
+            _table()  # a large build on one process: the dict, not the index small builds open
         if primed:
             yield None
         for path in files:
@@ -523,10 +527,11 @@ def preload(phrases: bool = False) -> None:
     """Load the data every worker reads (wordfreq's list, Punkt; the tagger's weights when key phrases
     are made) before the workers fork, so that they share its pages with this process instead of each
     reading its own copy; frozen, so that no collection walks (and so copies) them."""
-    from .text import _punkt, zipf
+    from .text import _punkt, _table, zipf
 
     if phrases:
         tagger.preload()
+    _table()  # the whole dict: a large build looks up tens of thousands of words
     zipf("the")
     zipf("long-term")  # and its tokenizer, for the words that are not plain letters
     _punkt()  # and nltk, which every worker would import for itself (0.2 s each)

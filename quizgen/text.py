@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+import zlib
 from functools import lru_cache
 
 import Stemmer
@@ -313,28 +314,151 @@ def zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
+def _frequencies():
+    """wordfreq's English table: the whole dict once a large build has loaded it (pipeline.preload, before
+    its workers fork), else the sorted index of it kept in the cache folder, which a small build opens in
+    a few milliseconds where building the dict takes a tenth of a second; the same values either way."""
+    if _table.cache_info().currsize:
+        return _table()
+    return _index() or _table()
+
+
 @lru_cache(maxsize=1)
-def _frequencies() -> dict[str, float]:
+def _table() -> dict[str, float]:
     """wordfreq's English table, read as wordfreq.get_frequency_dict("en") reads it (a test compares the
     two whole): importing wordfreq itself, for its tokenizers and language tags, cost a one-file build
     a fifth of its time. The file is gzipped msgpack: a header, then for each centibel of frequency
     (0, -1, -2, …) the list of its words."""
-    import gzip
+    table: dict[str, float] = {}
+    for centibels, bucket in enumerate(_buckets()):
+        table.update(dict.fromkeys(bucket, 10 ** (-centibels / 100)))
+    return table
+
+
+def _wordfreq_file():
     import importlib.util
     from pathlib import Path
 
+    spec = importlib.util.find_spec("wordfreq")  # found, not imported
+    return Path(spec.origin).parent / "data" / "large_en.msgpack.gz"
+
+
+def _buckets() -> list[list[str]]:
+    import gzip
+
     import msgpack
 
-    spec = importlib.util.find_spec("wordfreq")  # found, not imported
-    path = Path(spec.origin).parent / "data" / "large_en.msgpack.gz"
-    with gzip.open(path, "rb") as f:
+    with gzip.open(_wordfreq_file(), "rb") as f:
         header, *buckets = msgpack.load(f, raw=False)
     if header != {"format": "cB", "version": 1}:
         raise RuntimeError(f"wordfreq's table has a format quizgen cannot read: {header!r}")
-    table: dict[str, float] = {}
-    for centibels, bucket in enumerate(buckets):
-        table.update(dict.fromkeys(bucket, 10 ** (-centibels / 100)))
-    return table
+    return buckets
+
+
+class WordIndex:
+    """wordfreq's table as one file: its words sorted (UTF-8, end to end), where each starts, and its
+    centibels. Looked up by binary search, so opening it costs a read, not 321,000 dict entries. The file
+    carries a CRC of its contents and is checked whole before use: a damaged or foreign one is replaced."""
+
+    __slots__ = ("blob", "starts", "centibels")
+
+    MAGIC = b"QGWORDS1"
+
+    def __init__(self, blob: bytes, starts, centibels):
+        self.blob, self.starts, self.centibels = blob, starts, centibels
+
+    def _find(self, word: str) -> int:
+        key, blob, starts = word.encode(), self.blob, self.starts
+        lo, hi = 0, len(self.centibels)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if blob[starts[mid]:starts[mid + 1]] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < len(self.centibels) and blob[starts[lo]:starts[lo + 1]] == key else -1
+
+    def __contains__(self, word: str) -> bool:
+        return self._find(word) >= 0
+
+    def __getitem__(self, word: str) -> float:
+        i = self._find(word)
+        if i < 0:
+            raise KeyError(word)
+        return 10 ** (-self.centibels[i] / 100)  # the same float the table holds
+
+    def items(self):
+        for i, cb in enumerate(self.centibels):
+            yield self.blob[self.starts[i]:self.starts[i + 1]].decode(), 10 ** (-cb / 100)
+
+    @classmethod
+    def of(cls, buckets: list[list[str]]) -> bytes:
+        """The file's bytes for wordfreq's buckets."""
+        from array import array
+
+        pairs = sorted((w.encode(), cb) for cb, bucket in enumerate(buckets) for w in bucket)
+        starts, centibels, pos = array("I"), array("H"), 0
+        for word, cb in pairs:
+            starts.append(pos)
+            centibels.append(cb)
+            pos += len(word)
+        starts.append(pos)
+        body = len(pairs).to_bytes(4, "little") + starts.tobytes() + centibels.tobytes() + b"".join(w for w, _ in pairs)
+        return cls.MAGIC + zlib.crc32(body).to_bytes(4, "little") + body
+
+    @classmethod
+    def read(cls, data: bytes) -> WordIndex | None:
+        """The index in `data`, or None if it is not one whole and intact."""
+        from array import array
+
+        head = len(cls.MAGIC)
+        if len(data) < head + 8 or not data.startswith(cls.MAGIC):
+            return None
+        body = data[head + 4:]
+        if zlib.crc32(body) != int.from_bytes(data[head:head + 4], "little"):
+            return None
+        n = int.from_bytes(body[:4], "little")
+        starts, centibels = array("I"), array("H")
+        if starts.itemsize != 4 or centibels.itemsize != 2 or len(body) < 4 + 6 * n + 4:
+            return None
+        starts.frombytes(body[4:8 + 4 * n])
+        centibels.frombytes(body[8 + 4 * n:8 + 6 * n])
+        blob = body[8 + 6 * n:]
+        if starts[-1] != len(blob):
+            return None
+        return cls(blob, starts, centibels)
+
+
+@lru_cache(maxsize=1)
+def _index() -> WordIndex | None:
+    """The index in the cache folder, made there on first need; None where the folder cannot be written
+    (the whole table is built instead)."""
+    import os
+
+    from .cache import folder
+
+    source = _wordfreq_file()
+    stat = source.stat()
+    path = folder() / f"words-{stat.st_size}-{stat.st_mtime_ns}.idx"  # a new wordfreq: a new index
+    try:
+        found = WordIndex.read(path.read_bytes())
+        if found is not None:
+            return found
+    except OSError:
+        pass
+    data = WordIndex.of(_buckets())
+    scratch = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch.write_bytes(data)
+        os.replace(scratch, path)  # whole or not at all: another build may be reading it
+    except OSError:
+        try:
+            scratch.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return None
+    return WordIndex.read(data)
 
 
 @lru_cache(maxsize=8192)

@@ -171,4 +171,37 @@ def test_zipf_reads_the_table_as_wordfreq_does():
 def test_the_frequency_table_is_wordfreqs_own():
     from wordfreq import get_frequency_dict
 
-    assert text._frequencies() == get_frequency_dict("en", "best")
+    assert text._table() == get_frequency_dict("en", "best")
+
+
+def test_the_word_index_holds_the_table_and_a_damaged_one_is_replaced(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUIZGEN_CACHE_DIR", str(tmp_path))
+    text._index.cache_clear()
+    try:
+        index = text._index()  # made in the cache folder on first need
+        files = list(tmp_path.glob("words-*.idx"))
+        assert len(files) == 1 and not list(tmp_path.glob("*.tmp"))
+        table = text._table()
+        assert dict(index.items()) == table  # every word, the same float
+        for word in ("the", "acetylcholine", "zeitgebers", "qzxv", "", "zzzzzzzz", "a"):
+            assert (word in index) == (word in table) and (word not in table or index[word] == table[word])
+        data = files[0].read_bytes()
+        for damaged in (data[:-1], data[:20] + bytes([data[20] ^ 1]) + data[21:], b"", b"not an index"):
+            assert text.WordIndex.read(damaged) is None
+            files[0].write_bytes(damaged)
+            text._index.cache_clear()
+            assert dict(text._index().items()) == table  # rebuilt, not trusted
+        assert files[0].read_bytes() == data
+    finally:
+        text._index.cache_clear()
+
+
+def test_without_a_writable_cache_folder_the_table_is_used(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("QUIZGEN_CACHE_DIR", str(blocker / "below"))  # a folder that cannot be made
+    text._index.cache_clear()
+    try:
+        assert text._index() is None
+    finally:
+        text._index.cache_clear()
