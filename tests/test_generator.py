@@ -137,6 +137,18 @@ def test_a_question_that_asks_for_several_things_gets_no_qa_card():
     assert "qa" not in {c.kind for c in generate(listing)}
 
 
+@pytest.mark.parametrize("question, asked", [
+    ("What is the neuromuscular junction?", True),
+    ("What were the neuromuscular junction's contributions to physiology?", False),
+    ("What is the formation process of the neuromuscular junction?", False),
+    ("What is the legal definition of the neuromuscular junction?", False),
+    ("What is the molecular basis of the neuromuscular junction?", False),
+])
+def test_a_qa_card_only_for_a_question_with_one_short_answer(question, asked):
+    doc = doc_of(NMJ, question, **NMJ_FIELDS)
+    assert ("qa" in {c.kind for c in generate(doc)}) is asked
+
+
 def test_a_document_with_nothing_to_learn_makes_no_card():
     result = plan(doc_of("I cannot answer this question based on the information available to me."), ALL)
     assert result.cards == [] and result.warning.startswith("nothing to learn")

@@ -249,6 +249,8 @@ def related(answer: frozenset, shown: frozenset, siblings: bool = True) -> bool:
                 return True
             if len(short) >= 6 and len(long) - len(short) <= 1 and _one_letter_apart(short, long):
                 return True  # 'oxoacid' shows 'oxyacid'
+            if siblings and len(a) == len(b) >= 4 and a[:-1] == b[:-1] and a.isalpha() and b.isalpha():
+                return True  # '[padx] and pady', '[ipadx] and ipady': a sibling that differs in its last letter
             if len(short) >= 7 and (_prefix(short, long) >= max(6, 0.75 * len(short))
                                     or (siblings and _prefix(short[::-1], long[::-1]) >= 7)):
                 return True  # 'apoptotic' shows 'apoptosis', 'zooplankton' 'phytoplankton'
@@ -297,10 +299,17 @@ for …?', 'What is the role of …?') or two things ('Define X and explain …'
 Q&A cards judged 15 of those whole articles to recite."""
 
 
+SEVERAL = re.compile(r"\b(?:contributions|process(?:es)?|procedures?|mechanisms?|basis|focus|definition|criteria|"
+                     r"stages|steps)\b", re.I)
+"""Words anywhere in a question that ask for an account of several things ('What were Copernicus's
+contributions …?', 'What is the formation process of …?', 'What is the legal definition of disability
+…?': a held-out reading judged 5 of 13 Q&A cards whole answers to recite)."""
+
+
 def _short_answer(doc: Document) -> str:
     """The best short answer the document gives: its description, its summary or its lead's first
     sentences, whichever says it in QA_WORDS words."""
-    if MANY.search(doc.question) or not ONE_THING.search(doc.question):
+    if MANY.search(doc.question) or not ONE_THING.search(doc.question) or SEVERAL.search(doc.question):
         return ""
     if doc.description and _answers_it(doc.description):
         return f"<p>{escape(doc.description)}</p>"
