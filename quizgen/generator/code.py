@@ -41,7 +41,7 @@ def candidates(ctx: Context) -> list[Candidate]:
         a = sum(len(x.text) for x in s.inlines[:n])
         b = a + len(code.text)
         name = code.text.strip()
-        if len(name) < 2 or name in seen or (s.label_span and a < s.label_span[1]):
+        if len(name) < 3 or name in seen or (s.label_span and a < s.label_span[1]):
             continue
         before, after = s.text[:a], s.text[b:]
         if EXAMPLE_BEFORE.search(before[-20:]) or ANALOGY.search(before[-40:]) or \
