@@ -32,14 +32,18 @@ SPELT_OUT = re.compile(r"^\s*,?\s*where\b", re.I)
 """A formula followed by what each of its symbols means reads itself out: it is asked by its symbols
 (the ninth reading judged 4 of 5 such formula cards give-aways: '[...], where F is the net force, m is
 its mass, and a is the acceleration')."""
-EXAMPLE = re.compile(r"\b(?:for example|for instance|e\.g\.|such as|consider)\b", re.I)
+EXAMPLE = re.compile(r"\b(?:for example|for instance|such as|consider)\b|\be\.g\.", re.I)
 """'For example, in the function $f(x) = x^2$ …', 'Consider the matrix: $$A = …$$': an instance, not the law
 (judged ambiguous)."""
 NAMED = re.compile(r"\b(?:expressed|given|formulated|defined|written|represented|stated)\s+(?:\w+ly\s+)?(?:as|by)\b", re.I)
 """'For example, Newton's law of gravitation can be expressed mathematically as: […]': an example of a
 law, named, and the law itself is asked; 'For instance, if you have: […]' names nothing."""
-READ_OUT = re.compile(r"\b(?:equals?|times|divided by|multiplied by|proportional to|squared)\b[^.;:]{0,50}$", re.I)
-"""'force equals mass times acceleration, [F = ma]': the words before it read the formula out."""
+READ_OUT = re.compile(r"(?:\b(?:equals?|times|divided by|multiplied by|proportional to|squared)\b[^.;:]{0,50}|"
+                      r"\b(?:is|are|as|equals?)\s+(?:\w+\s+)?(?:the\s+)?(?:sum|product|ratio|difference|quotient)\s+(?:of|between)\b"
+                      r".{0,120}|\bby\s+(?:subtracting|adding|dividing|multiplying)\b.{0,120})$", re.I)
+"""'force equals mass times acceleration, [F = ma]', 'the total current is the sum of the currents through
+each branch: […]', 'calculated by subtracting operating expenses from gross profit: […]': the words before
+it read the formula out (a held-out reading judged 13 of 20 formula cards give-aways, most of them so)."""
 LEANS = re.compile(r"\s*(?:where|solving this|this (?:inequality|equation|expression))\b", re.I)
 """'where [...] is the width of each subinterval', 'Solving this inequality gives […]': a formula whose
 cue is another formula the card does not show."""
