@@ -67,7 +67,8 @@ def test_bench_on_a_tiny_corpus_reports_every_row_and_compares_outputs(tmp_path)
         assert row in text
     for target in ("cold .apkg <= 4.0x floor", "rebuild, nothing changed <= 1.5x floor",
                    "rebuild, 1% edited <= 2.0x floor", "peak memory <= 400 MiB",
-                   "output identical whatever --jobs and the cache: met", "quizgen --help < 0.3 s"):
+                   "output identical whatever --jobs and the cache: met", "quizgen --help < 0.3 s",
+                   "build of 1 file < 0.3 s"):
         assert f"target {target}" in text
     assert ("careful genanki script" in result["rows"]) != ("careful script: not run" in text)
     kept = tmp_path / "docs70-seed1"
