@@ -26,7 +26,7 @@ STOPWORDS = frozenset(
 
 ABBREVIATIONS = frozenset(
     """e.g i.e etc vs cf al approx dr mr mrs ms prof st jr sr fig figs eq eqs no nos vol pp ch sec u.s u.k
-    u.n e.u a.m p.m ca inc ltd co corp dept est min max rs""".split()
+    u.n e.u a.m p.m ca c inc ltd co corp dept est min max rs h.r""".split()
 )
 """Abbreviations Punkt must not end a sentence at (written here: nothing is downloaded)."""
 

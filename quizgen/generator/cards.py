@@ -116,6 +116,8 @@ class Maker:
             if figures & _figures(" ".join(text[a:b] for a, b in _outside(text, spans))) or \
                     (want and want <= visible_stems(text, spans)):  # every word of it shown: '[1,100 crore]' by '100 crore'
                 raise Refused("give-away")
+            if _completes_shares(c.answer, " ".join(text[a:b] for a, b in _outside(text, spans))):
+                raise Refused("give-away")  # 'the lower [99%] … the wealthiest 1%': the rest of 100% is in view
             if figures & _figures(ctx.question_text):
                 raise Refused("in the question")
             want = frozenset()
@@ -323,6 +325,20 @@ FIGURE = re.compile(r"(?<![^\W\d_])\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|
 def _figures(text: str) -> frozenset:
     """The numbers a text states, whole: '1,100' is not '100', 'four' is a number too, the '2' of 'SaO2' none."""
     return frozenset(m.group().lower() for m in FIGURE.finditer(text))
+
+
+PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%")
+
+
+def _completes_shares(answer: str, shown: str) -> bool:
+    """A percentage that the shown ones make up to 100 ('lower 99% … wealthiest 1%'; '39% from the Centre,
+    40% from the States and 21% private'): subtraction gives it away."""
+    hidden = [float(x) for x in PERCENT.findall(answer)]
+    if len(hidden) != 1:
+        return False
+    others = [float(x) for x in PERCENT.findall(shown)]
+    total = hidden[0] + sum(others)
+    return any(abs(hidden[0] + q - 100) < 1e-6 for q in others) or (len(others) >= 2 and abs(total - 100) < 1e-6)
 
 
 def _outside(text: str, spans: list[Span]) -> list[Span]:

@@ -95,6 +95,9 @@ def candidates(ctx: Context) -> list[Candidate]:
             a, b = m.start(), m.end()
             if m.re is DATE:
                 continue  # 'December 9-11, 2024', 'July 2012': the year is the fact, the day an arbitrary detail
+            if m.group("word") and m.group("word").lower() in ("two", "three") and not TIME_OR_MEASURE.match(m.group("wunit")):
+                continue  # 'when [two atoms] form a bond', 'in all [three countries]': a count anyone reads off the
+                # sentence (judged trivial); 'nine states', 'four to six hours', 'six-year terms' are asked
             if m.group("decade") or m.group("ord") or (m.group("unit") or "").lower() in ("st", "nd", "rd", "th"):
                 continue  # 'in the 1990s', 'during the late 19th century': a sentence's setting (judged vague 13 times in 18)
             if ARBITRARY.match(text, a) or _life_dates(text, a, b) or GLUED.match(text, m.end("num") if m.group("num") else b):
@@ -133,6 +136,8 @@ def candidates(ctx: Context) -> list[Candidate]:
             per = PER.match(text, b)
             if per and m.group("num") and unit:
                 b = per.end()
+            if CONVERTED.match(text, b):
+                continue  # '[408 feet] (124 meters)': the same figure stays in view in other units
             if TORN_AFTER.match(text, b):
                 continue  # '[80-year]-old', '[3 Na]+ ions', '[50%]-80%': the number goes on past the match
             if RESTATED.search(text[max(0, a - 60):a]):
@@ -242,6 +247,14 @@ TABLE_CELLS = 8
 one of three readers; the other two called such cells GOOD, and the gold deck asks every cell."""
 
 
+CONVERTED = re.compile(r"\s*\(\s*(?:approximately\s+|about\s+|~|≈\s*)?(?:[$€£₹]\s?\d|[\d.,]+\s*(?:[-–]\s*[\d.,]+\s*)?"
+                       r"(?:m|meters?|metres?|km|kilomet\w+|cm|mm|ft|feet|inch(?:es)?|kg|kilograms?|lbs?|pounds?|°\s?[CF]|miles?)\b)")
+"""A figure followed by the same one in other everyday units, in brackets ('[408 feet] (124 meters)'): the
+other gives it away; '126 mg/dL (7 mmol/L)' asks a threshold a learner knows in one unit or the other."""
+TIME_OR_MEASURE = re.compile(r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur|millennia|inch|feet|"
+                             r"foot|miles?|met|kilomet|centimet|millimet|grams?|kilograms?|pounds?|lit|degrees?|percent|times|fold)",
+                             re.I)
+"""The units a number written as a word ('four to six hours', 'approximately two inches') is asked with."""
 TORN_AFTER = re.compile(r"[\w+⁺′″]|[-–]\w")
 """What may not follow a number's last character: more of the same word or figure."""
 RESTATED = re.compile(r"\d[\w%]*\s+(?:[^\W\d_][\w-]*\s+){0,4}\($|\b(?:equivalent to|equal to|i\.e\.,?|that is,?)\s+$")
