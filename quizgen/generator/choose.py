@@ -11,7 +11,7 @@ from ..text import commonness, fold, is_content, tokens, word_count
 from .base import Candidate, Context
 from .cards import Refused
 
-BASE = {"mark": 4.0, "formula": 3.2, "number": 3.0, "definition": 2.8, "step": 3.0, "abbreviation": 0.0, "symbol": 2.6,
+BASE = {"mark": 4.0, "formula": 3.2, "number": 3.0, "definition": 2.8, "step": 3.0, "abbreviation": -1.0, "symbol": 2.6,
         "term": 2.2, "item": 2.0, "code": 2.6, "cause": 2.4, "contrast": 2.4, "phrase": 1.5}
 """What a fact of each kind is worth before its particulars: formulas and numbers are what exams ask and
 what a reader forgets first; a cause or a contrast phrase is more often a paraphrase. An abbreviation's
