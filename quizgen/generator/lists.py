@@ -150,7 +150,8 @@ def candidates(ctx: Context) -> list[Candidate]:
         classify(info, ctx.question_text)
         labels = [t for _, t, _ in info.items]
         if (info.sequence and all(labels) and len(labels) <= MAX_SEQUENCE and not any(map(is_trivial, labels))
-                and max(map(word_count, labels)) <= MAX_ANSWER):
+                and max(map(word_count, labels)) <= MAX_ANSWER
+                and len({fold(t) for t in labels}) == len(labels)):  # 'FIN, ACK, FIN, ACK': a step no cue tells apart
             out.append(Candidate("step", " ".join(labels), None, [], key=info.key,
                                  data={"list": info, "block": info.items[0][0]}))
             continue
