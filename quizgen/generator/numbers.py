@@ -237,9 +237,9 @@ def _one_of_a_breakdown(found: list[Candidate]) -> list[Candidate]:
 
 
 def _unit(answer: str) -> str:
-    """What a number counts, for telling a breakdown: its last word ('GW'), or what is left of it
-    without digits ('%')."""
-    return answer.split()[-1] if " " in answer else re.sub(r"[\d.,\s]+", "", answer)
+    """What a number counts, for telling a breakdown or a range: what is left of its last word without
+    digits ('GW' of '65 GW', '%' of 'between 0.7%' and of '2%')."""
+    return re.sub(r"[\d.,]+", "", answer.split()[-1]) if answer.strip() else ""
 
 
 TABLE_CELLS = 8
