@@ -190,7 +190,8 @@ COMPLEMENT_END = re.compile(r"[,;:.!?()—–]|\s(?:which|that|who|where|when|be
 
 DANGLING = re.compile(r"\s+(?:through|by|in|of|with|for|to|on|at|from|under|into|upon)$", re.I)
 EVALUATIVE = re.compile(r"^(?:a|an|the)\s+(?:(?:very|most|more|truly)\s+)?(?:critical|major|global|primary|main|common|"
-                        r"key|important|crucial|essential|significant|powerful|serious|growing|pressing|complex)\b", re.I)
+                        r"key|important|crucial|essential|significant|powerful|serious|growing|pressing|complex|multifaceted|dynamic|"
+                        r"comprehensive|holistic|innovative|cornerstone|vital|fundamental)\b", re.I)
 """'Climate change is a global challenge that …': a judgement of X, not what X is (the fifth reading
 called such 'definitions' of the topic trivial or given away)."""
 

@@ -25,9 +25,13 @@ def _phrase(text: str, start: int) -> tuple[int, int] | None:
     end = m.start() if m else len(text.rstrip())
     phrase = text[start:end].rstrip()
     n = word_count(phrase)
-    if not 1 <= n <= 5 or not content_stems(phrase) or commonness(phrase) >= SPECIFIC:
+    if not 1 <= n <= 5 or not content_stems(phrase) or commonness(phrase) >= SPECIFIC or VACUOUS.match(phrase):
         return None
     return start, start + len(phrase)
+
+
+VACUOUS = re.compile(r"(?:the\s+)?(?:nature|fact|way|need|complexity|importance)\s+(?:of|that)\b", re.I)
+"""'more complex due to [the nature of qubits]': a cause that names no mechanism (judged vacuous)."""
 
 
 def candidates(ctx: Context) -> list[Candidate]:
