@@ -262,7 +262,7 @@ RESTATED = re.compile(r"\d[\w%]*\s+(?:[^\W\d_][\w-]*\s+){0,4}\($|\b(?:equivalent
 ('2,400 hours of heat stress, equivalent to 100 days')."""
 GLUED = re.compile(r"[⁺⁻+^$]|[-–]?\s?[A-Za-z]\b|\s?[·/]")
 """A number glued to what follows it ('Ca2+', 'x^2', 'COVID-19 …' read from the left): part of a name."""
-EXAMPLE = re.compile(r"\b(?:example|(?:for instance|say),? if|problem|solution|scenario|suppose|given that|consider a|"
+EXAMPLE = re.compile(r"\b(?:example|(?:for instance|say),? if|problem|solution|scenario|suppose|imagine|given that|consider (?:a|an|two|three)|"
                      r"calculate|let us|we need to|find the)\b|\b(?:exercise|practice)\s*(?:\d|:)", re.I)
 """Where a number belongs to a worked example (the reader judged 5 of 6 such cards arbitrary)."""
 NUMBER_BEFORE = re.compile(r"\d[\w%.-]*\s*(?:,|,?\s*(?:and|or))\s*$")
