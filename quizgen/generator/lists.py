@@ -33,6 +33,12 @@ SET_WORDS = re.compile(
     r"challenges|considerations|uses|applications|differences|categories|key points?|highlights)\b", re.I)
 """Words by which they say that what follows is a set."""
 
+SELECTION = re.compile(r"\b(?:some|several|a few|key|notable|major|important|significant|influential)\s+(?:\w+\s+)?"
+                       r"(?:figures|people|scientists|thinkers|artists|developments|events|contributions|milestones|works)\b", re.I)
+"""A lead that presents a selection ('Here are some key figures and their contributions:'): its dates
+increase because the author sorted the selection, not because its order is worth learning (a held-out
+reading judged the positions of six scientists arbitrary)."""
+
 KINDS_ITEM = re.compile(r"(?:types?|kinds?|categories|classes|forms|examples?|varieties)\s+of\b", re.I)
 """An item that names kinds ('Types of Hemihydrate'): the list is an outline of a topic, not its stages."""
 
@@ -128,7 +134,7 @@ def classify(info: ListInfo, question: str) -> None:
         why.append("an item names a set")  # '… Crystallization, Types of Hemihydrate, …': an outline, not stages
     years = [int(m.group(1)) for b in (labels if any(labels) else bodies) for m in [YEAR.search(b)] if m]
     if len(years) >= 3 and years == sorted(years):
-        votes += 2
+        votes += 1 if SELECTION.search(info.lead) else 2
         why.append("dates increase")
     cues = sum(bool(SEQUENCE_CUE.search(b[:80])) for b in bodies)
     if len(bodies) >= 3 and cues >= len(bodies) / 2:
