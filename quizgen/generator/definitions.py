@@ -11,7 +11,7 @@ from .base import EXAMPLE_BEFORE, MAX_ANSWER, Candidate, Context, in_enumeration
 _TERM = r"(?P<term>(?:the |an? )?[^\W\d_][\w\-'’ ]{1,60}?)"
 IS_A = re.compile(rf"^{_TERM}(?:\s*\([^)]{{1,40}}\))?,?\s+(?:is|are)\s+(?:(?:often|commonly|generally|typically|also)\s+)?"
                   r"(?:defined as |described as )?(?P<def>(?:a|an|the)\s.{12,})", re.I)
-REFERS = re.compile(rf"^{_TERM}(?:\s*\([^)]{{1,40}}\))?,?\s+(?:refers? to|(?:is|are) defined as|means|denotes|"
+REFERS = re.compile(rf"^{_TERM}(?:\s*\([^)]{{1,40}}\))?,?\s+(?:refers? to|(?:is|are) defined as|means(?=\s+(?:that|to|a|an|the)\b)|denotes|"
                     r"describes?)\s+(?P<def>.{12,})", re.I)
 NAMED = re.compile(r"\b(?:also|otherwise|commonly|sometimes|often)?\s*(?:known|called|referred to|termed|dubbed)\s+as\s+"
                    r"(?P<name>(?:the |an? )?[^,;:.()]{2,60})|\b(?:is|are) (?:called|termed|named) "
