@@ -429,6 +429,10 @@ class WordIndex:
         return cls(blob, starts, centibels)
 
 
+MAX_INDEX = 64 << 20
+"""Bytes past which a file named like the word index is not read (the real one is about 4 MB)."""
+
+
 @lru_cache(maxsize=1)
 def _index() -> WordIndex | None:
     """The index in the cache folder, made there on first need; None where the folder cannot be written
@@ -441,9 +445,10 @@ def _index() -> WordIndex | None:
     stat = source.stat()
     path = folder() / f"words-{stat.st_size}-{stat.st_mtime_ns}.idx"  # a new wordfreq: a new index
     try:
-        found = WordIndex.read(path.read_bytes())
-        if found is not None:
-            return found
+        if path.stat().st_size <= MAX_INDEX:  # a foreign giant is not read, just replaced
+            found = WordIndex.read(path.read_bytes())
+            if found is not None:
+                return found
     except OSError:
         pass
     data = WordIndex.of(_buckets())
