@@ -143,6 +143,10 @@ def test_a_question_that_asks_for_several_things_gets_no_qa_card():
     ("What is the formation process of the neuromuscular junction?", False),
     ("What is the legal definition of the neuromuscular junction?", False),
     ("What is the molecular basis of the neuromuscular junction?", False),
+    ("What is the historical context of the neuromuscular junction?", False),
+    ("What is the epidemiology of the neuromuscular junction?", False),
+    ("What is the vector equation for the neuromuscular junction?", False),
+    ("What is the neuromuscular junction in the context of physiology?", True),
 ])
 def test_a_qa_card_only_for_a_question_with_one_short_answer(question, asked):
     doc = doc_of(NMJ, question, **NMJ_FIELDS)
