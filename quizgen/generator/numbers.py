@@ -121,8 +121,11 @@ def candidates(ctx: Context) -> list[Candidate]:
                 elif unit:
                     figure_end = m.end("to") if YEAR_TO.fullmatch(m.group("to") or "") else m.end("num")  # '1884-1885 marked'
                     if not _unit_ok(unit) or (YEAR.match(raw) and not UNIT.match(unit)):
+                        counted = QUALIFIED.match(text, m.end("unit")) if not YEAR.match(raw) else None
                         if YEAR.match(raw):  # '2030 aims', '1998 enforces': the year alone
                             b, unit = figure_end, None
+                        elif counted and fold(unit.split()[0]) in QUALIFIERS:
+                            b, unit = counted.end(), unit + counted.group()  # 'over 511,054 [new] cases'
                         else:
                             continue
                     elif len(unit.split()) == 2 and fold(unit.split()[1]) in STOPWORDS:
@@ -247,6 +250,9 @@ TABLE_CELLS = 8
 one of three readers; the other two called such cells GOOD, and the gold deck asks every cell."""
 
 
+QUALIFIERS = frozenset("new active total annual additional confirmed reported registered estimated".split())
+QUALIFIED = re.compile(rf"\s+{_UNIT_WORDS}\b", re.I)
+"""'511,054 new cases', '3 million active users' … a common word between a number and what it counts."""
 CONVERTED = re.compile(r"\s*\(\s*(?:approximately\s+|about\s+|~|≈\s*)?(?:[$€£₹]\s?\d|[\d.,]+\s*(?:[-–]\s*[\d.,]+\s*)?"
                        r"(?:m|meters?|metres?|km|kilomet\w+|cm|mm|ft|feet|inch(?:es)?|kg|kilograms?|lbs?|pounds?|°\s?[CF]|miles?)\b)")
 """A figure followed by the same one in other everyday units, in brackets ('[408 feet] (124 meters)'): the
