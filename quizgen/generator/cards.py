@@ -108,15 +108,16 @@ class Maker:
             raise Refused("one of a list")  # 'disorders such as [...]': any member of the set fits
         if '"' in c.answer or "“" in c.answer:
             raise Refused("broken answer")
-        if c.fact == "abbreviation" and find_term(" ".join(text[a:b] for a, b in _outside(text, spans)), c.data["abbr"]):
+        outside = " ".join(text[a:b] for a, b in _outside(text, spans))  # what the front still shows
+        if c.fact == "abbreviation" and find_term(outside, c.data["abbr"]):
             raise Refused("give-away")  # '[Contingency Management (CM)]: CM is …': its letters stay in view
         want = content_stems(c.answer)
         if c.fact == "number":  # its unit may show ('65 GW from solar, [15 GW] from wind'), its figures not
             figures = _figures(c.answer)
-            if figures & _figures(" ".join(text[a:b] for a, b in _outside(text, spans))) or \
+            if figures & _figures(outside) or \
                     (want and want <= visible_stems(text, spans)):  # every word of it shown: '[1,100 crore]' by '100 crore'
                 raise Refused("give-away")
-            if _completes_shares(c.answer, " ".join(text[a:b] for a, b in _outside(text, spans))):
+            if _completes_shares(c.answer, outside):
                 raise Refused("give-away")  # 'the lower [99%] … the wealthiest 1%': the rest of 100% is in view
             if figures & _figures(ctx.question_text):
                 raise Refused("in the question")
