@@ -19,10 +19,11 @@ _COUNTED = r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifte
 few' or 'several' ('part of several states'), which a reading found asked as numbers and judged trivial."""
 _Q = r"(?:approximately|about|around|roughly|nearly|almost|over|under|below|above|within|up to|at least|at most|more than|" \
      r"less than|fewer than|between|only|just)\s+"
-_UNIT_WORDS = (r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|"
-               r"millennia|inches|inch|feet|foot|miles?|meters?|metres?|kilometers?|kilometres?|"
-               r"centimeters?|millimeters?|grams?|kilograms?|pounds?|liters?|litres?|degrees?|percent|"
-               r"percentage points?|times|fold|members?|people|cases|patients|species|countries|states|"
+_MEASURE_WORDS = (r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|"
+                  r"millennia|inches|inch|feet|foot|miles?|meters?|metres?|kilometers?|kilometres?|"
+                  r"centimeters?|millimeters?|grams?|kilograms?|pounds?|liters?|litres?|degrees?|percent|"
+                  r"percentage points?|times|fold)")
+_UNIT_WORDS = (rf"(?:{_MEASURE_WORDS}|members?|people|cases|patients|species|countries|states|"
                r"votes|seats|atoms|ions|electrons|bonds|chromosomes|cells|molecules|copies|doses)")
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _CURRENCY = r"(?:[$€£₹¥]\s?|(?:USD|US\$|EUR|GBP|INR|Rs\.?)\s)"
@@ -121,10 +122,9 @@ def candidates(ctx: Context) -> list[Candidate]:
                 elif unit:
                     figure_end = m.end("to") if YEAR_TO.fullmatch(m.group("to") or "") else m.end("num")  # '1884-1885 marked'
                     if not _unit_ok(unit) or (YEAR.match(raw) and not UNIT.match(unit)):
-                        counted = QUALIFIED.match(text, m.end("unit")) if not YEAR.match(raw) else None
                         if YEAR.match(raw):  # '2030 aims', '1998 enforces': the year alone
                             b, unit = figure_end, None
-                        elif counted and fold(unit.split()[0]) in QUALIFIERS:
+                        elif fold(unit.split()[0]) in QUALIFIERS and (counted := QUALIFIED.match(text, m.end("unit"))):
                             b, unit = counted.end(), unit + counted.group()  # 'over 511,054 [new] cases'
                         else:
                             continue
@@ -252,14 +252,12 @@ one of three readers; the other two called such cells GOOD, and the gold deck as
 
 QUALIFIERS = frozenset("new active total annual additional confirmed reported registered estimated".split())
 QUALIFIED = re.compile(rf"\s+{_UNIT_WORDS}\b", re.I)
-"""'511,054 new cases', '3 million active users' … a common word between a number and what it counts."""
+"""What a qualifier stands before ('511,054 new [cases]'): a unit of _UNIT_WORDS, after a word of QUALIFIERS."""
 CONVERTED = re.compile(r"\s*\(\s*(?:approximately\s+|about\s+|~|≈\s*)?(?:[$€£₹]\s?\d|[\d.,]+\s*(?:[-–]\s*[\d.,]+\s*)?"
                        r"(?:m|meters?|metres?|km|kilomet\w+|cm|mm|ft|feet|inch(?:es)?|kg|kilograms?|lbs?|pounds?|°\s?[CF]|miles?)\b)")
 """A figure followed by the same one in other everyday units, in brackets ('[408 feet] (124 meters)'): the
 other gives it away; '126 mg/dL (7 mmol/L)' asks a threshold a learner knows in one unit or the other."""
-TIME_OR_MEASURE = re.compile(r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur|millennia|inch|feet|"
-                             r"foot|miles?|met|kilomet|centimet|millimet|grams?|kilograms?|pounds?|lit|degrees?|percent|times|fold)",
-                             re.I)
+TIME_OR_MEASURE = re.compile(_MEASURE_WORDS + r"$", re.I)
 """The units a number written as a word ('four to six hours', 'approximately two inches') is asked with."""
 TORN_AFTER = re.compile(r"[\w+⁺′″]|[-–]\w")
 """What may not follow a number's last character: more of the same word or figure."""
@@ -283,9 +281,9 @@ OPENING_DATE = re.compile(r"[\s:–—-]*(?:founded|born|launched|aired|premiere
 Colony, founded in 1620' is asked)."""
 CITED = re.compile(r"(?:\bet al\.?,?\s*|\b[A-Z][\w'’-]+\s+\(|\([A-Z][^()]{0,60}?,\s*|(?:[A-Z][a-z]+\s+){1,5}(?:Scheme|Policy|Act|Plan|Programme|"
                    r"Program|Strategy|Mission|Initiative|Report|Vision|Agenda|Declaration|Convention|Rules|Regulations),?\s*)$")
-"""A citation's year ('(Kozlowski et al., 2016)', 'Minuchin (1974)', a title's 'The Grand Tour (1749)') or the year of a named scheme ('the Rajasthan Investment
-Promotion Scheme, 2024', 'the Road Traffic Act 1998'): part of a reference or a name, not a date to learn
-('the Sugar Act of 1764' is a date)."""
+"""A citation's year ('(Kozlowski et al., 2016)', 'Minuchin (1974)', a title's 'The Grand Tour (1749)')
+or the year of a named scheme ('the Rajasthan Investment Promotion Scheme, 2024', 'the Road Traffic Act
+1998'): part of a reference or a name, not a date to learn ('the Sugar Act of 1764' is a date)."""
 RESULT = re.compile(r"\s*(?:thus|therefore|hence|so|this gives|we get)\b", re.I)
 ARBITRARY = re.compile(r"\d{3}[-. ]\d{3,4}(?:[-. ]\d{2,4})?\b|\d+(?:[-./]\d+){2,}")
 """Phone numbers, codes and full dates: digits nobody should learn."""
