@@ -10,6 +10,7 @@ import math
 import re
 import unicodedata
 import zlib
+from bisect import bisect_left
 from functools import lru_cache
 
 import Stemmer
@@ -331,8 +332,13 @@ def _table() -> dict[str, float]:
     (0, -1, -2, …) the list of its words."""
     table: dict[str, float] = {}
     for centibels, bucket in enumerate(_buckets()):
-        table.update(dict.fromkeys(bucket, 10 ** (-centibels / 100)))
+        table.update(dict.fromkeys(bucket, _frequency(centibels)))
     return table
+
+
+def _frequency(centibels: int) -> float:
+    """A word's frequency from its centibels, as wordfreq computes it: the table and the index share it."""
+    return 10 ** (-centibels / 100)
 
 
 def _wordfreq_file():
@@ -367,16 +373,13 @@ class WordIndex:
     def __init__(self, blob: bytes, starts, centibels):
         self.blob, self.starts, self.centibels = blob, starts, centibels
 
+    def _word(self, i: int) -> bytes:
+        return self.blob[self.starts[i]:self.starts[i + 1]]
+
     def _find(self, word: str) -> int:
-        key, blob, starts = word.encode(), self.blob, self.starts
-        lo, hi = 0, len(self.centibels)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if blob[starts[mid]:starts[mid + 1]] < key:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo if lo < len(self.centibels) and blob[starts[lo]:starts[lo + 1]] == key else -1
+        key = word.encode()
+        i = bisect_left(range(len(self.centibels)), key, key=self._word)
+        return i if i < len(self.centibels) and self._word(i) == key else -1
 
     def __contains__(self, word: str) -> bool:
         return self._find(word) >= 0
@@ -385,11 +388,11 @@ class WordIndex:
         i = self._find(word)
         if i < 0:
             raise KeyError(word)
-        return 10 ** (-self.centibels[i] / 100)  # the same float the table holds
+        return _frequency(self.centibels[i])
 
     def items(self):
         for i, cb in enumerate(self.centibels):
-            yield self.blob[self.starts[i]:self.starts[i + 1]].decode(), 10 ** (-cb / 100)
+            yield self._word(i).decode(), _frequency(cb)
 
     @classmethod
     def of(cls, buckets: list[list[str]]) -> bytes:
