@@ -44,7 +44,7 @@ READ_OUT = re.compile(r"(?:\b(?:equals?|times|divided by|multiplied by|proportio
 """'force equals mass times acceleration, [F = ma]', 'the total current is the sum of the currents through
 each branch: […]', 'calculated by subtracting operating expenses from gross profit: […]': the words before
 it read the formula out (a held-out reading judged 13 of 20 formula cards give-aways, most of them so)."""
-LEANS = re.compile(r"\s*(?:where|solving this|this (?:inequality|equation|expression))\b", re.I)
+HANGS_ON = re.compile(r"\s*(?:where|solving this|this (?:inequality|equation|expression))\b", re.I)
 """'where [...] is the width of each subinterval', 'Solving this inequality gives […]': a formula whose
 cue is another formula the card does not show."""
 FAMOUS = re.compile(r"\b(?:famous|well-known|celebrated|iconic)\b[^.]*$", re.I)
@@ -92,7 +92,7 @@ def candidates(ctx: Context) -> list[Candidate]:
                 before = cue.text[:a]
                 if word_count(before + " " + cue.text[b:]) >= MIN_CUE and not _shown_alike(cue, x, shape(tex)) and \
                         not (EXAMPLE.search(before) and not NAMED.search(before)) and not READ_OUT.search(before) \
-                        and not LEANS.match(cue.text):  # 'For instance, if you have:', 'where [...] is the width'
+                        and not HANGS_ON.match(cue.text):  # 'For instance, if you have:', 'where [...] is the width'
                     seen.add(shape(tex))
                     out.append(Candidate("formula", tex, cue, [(a, b)], data={"display": x.kind}))
             # 'where $a$ is the length of one side'
